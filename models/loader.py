@@ -1,0 +1,321 @@
+"""Read a scenario from YAML, JSON or TOML, with tables inline or in CSV/XLSX files.
+
+Every problem is collected before anything is raised, so a planner fixes a file in one go.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import tomllib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .problems import Problem, ScenarioError
+from .scenario import (
+    Course,
+    HistoryRow,
+    Horizon,
+    Item,
+    Limit,
+    Member,
+    PinnedRow,
+    Requirement,
+    Scenario,
+    Session,
+    TeamLimit,
+    Together,
+)
+from .validate import cross_check
+
+TABLES: dict[str, type[Item]] = {
+    "members": Member,
+    "sessions": Session,
+    "history": HistoryRow,
+    "pinned": PinnedRow,
+}
+LISTS: dict[str, type[Item]] = {
+    "courses": Course,
+    "requirements": Requirement,
+    "limits": Limit,
+    "team_limits": TeamLimit,
+    "together": Together,
+}
+REQUIRED = ("version", "horizon", "members", "courses", "sessions")
+KNOWN = set(Scenario.model_fields)
+SUFFIXES = (".yaml", ".yml", ".json", ".toml")
+
+
+class LoadedScenario(Scenario):
+    """A scenario that remembers where it came from and what the loader warned about."""
+
+    source: Path | None = None
+    warnings: list[Problem] = []
+
+
+def load_scenario(source: str | Path | dict[str, Any], base_dir: str | Path | None = None) -> LoadedScenario:
+    """Load and validate a scenario from a file path or from a mapping.
+
+    Parameters
+    ----------
+    source
+        A ``.yaml``/``.yml``/``.json``/``.toml`` file, or the scenario as a mapping.
+    base_dir
+        For a mapping: the folder that table paths are relative to (default: the
+        current folder).
+
+    Raises
+    ------
+    ScenarioError
+        With one ``Problem`` per thing wrong, naming the file, row or key.
+    """
+    if isinstance(source, dict):
+        reader = _Reader(Path(base_dir or ".").resolve(), "scenario")
+        raw: Any = source
+    else:
+        path = Path(source)
+        reader = _Reader(path.resolve().parent, path.name)
+        raw = reader.read_document(path)
+    scenario = reader.build(raw)
+    scenario.source = None if isinstance(source, dict) else Path(source)
+    return scenario
+
+
+class _Reader:
+    def __init__(self, base: Path, label: str):
+        self.base = base
+        self.label = label
+        self.problems: list[Problem] = []
+
+    def error(self, where: str, message: str) -> None:
+        self.problems.append(Problem(where, message))
+
+    def warn(self, where: str, message: str) -> None:
+        self.problems.append(Problem(where, message, "warning"))
+
+    def fail_if_errors(self) -> None:
+        if any(p.severity == "error" for p in self.problems):
+            raise ScenarioError(self.problems)
+
+    # -- the scenario document -------------------------------------------------------
+
+    def read_document(self, path: Path) -> Any:
+        if not path.is_file():
+            raise ScenarioError([Problem(str(path), "no such file")])
+        if path.suffix.lower() not in SUFFIXES:
+            raise ScenarioError(
+                [Problem(str(path), f"a scenario is a {', '.join(SUFFIXES)} file")]
+            )
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise ScenarioError([Problem(str(path), f"not UTF-8 text ({error.reason})")]) from None
+        try:
+            if path.suffix.lower() == ".json":
+                return json.loads(text)
+            if path.suffix.lower() == ".toml":
+                return tomllib.loads(text)
+            return yaml.safe_load(text)
+        except json.JSONDecodeError as error:
+            where = f"{path.name} line {error.lineno}"
+            raise ScenarioError([Problem(where, f"not valid JSON: {error.msg}")]) from None
+        except tomllib.TOMLDecodeError as error:
+            raise ScenarioError([Problem(path.name, f"not valid TOML: {error}")]) from None
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            where = f"{path.name} line {mark.line + 1}" if mark else path.name
+            problem = getattr(error, "problem", None) or str(error)
+            raise ScenarioError([Problem(where, f"not valid YAML: {problem}")]) from None
+
+    def build(self, raw: Any) -> LoadedScenario:
+        if not isinstance(raw, dict):
+            raise ScenarioError([Problem(self.label, "a scenario is a mapping of keys")])
+        for key in raw:
+            if key not in KNOWN:
+                self.error(f"{self.label}: {key}", f"unknown key {key!r}")
+        for key in REQUIRED:
+            if raw.get(key) is None:
+                self.error(self.label, f"missing required key {key!r}")
+        self.fail_if_errors()
+        fields: dict[str, Any] = {}
+        for key, value in raw.items():
+            if key in TABLES:
+                fields[key] = self.read_items(key, TABLES[key], self.table(key, value))
+            elif key in LISTS:
+                fields[key] = self.read_items(key, LISTS[key], self.inline(key, value))
+            elif key == "horizon":
+                fields[key] = self.read_one("horizon", Horizon, value)
+            elif key == "previous":
+                fields[key] = self.read_previous(value)
+            else:
+                fields[key] = value
+        self.fail_if_errors()
+        try:
+            scenario = LoadedScenario.model_validate(fields)
+        except ValidationError as error:
+            for item in error.errors():
+                self.error(f"{self.label}: {_key_path(item['loc'])}", _explain(item))
+            raise ScenarioError(self.problems) from None
+        self.problems.extend(cross_check(scenario))
+        self.fail_if_errors()
+        scenario.warnings = list(self.problems)
+        return scenario
+
+    # -- sections ---------------------------------------------------------------------
+
+    def inline(self, key: str, value: Any) -> list[tuple[str, dict[str, Any]]]:
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            self.error(f"{self.label}: {key}", "must be a list")
+            return []
+        return [(f"{self.label}: {key}[{i}]", row) for i, row in enumerate(value)]
+
+    def table(self, key: str, value: Any) -> list[tuple[str, dict[str, Any]]]:
+        if isinstance(value, list) or value is None:
+            return self.inline(key, value)
+        if not isinstance(value, str):
+            self.error(f"{self.label}: {key}", "must be a list of rows or a path to a CSV/XLSX file")
+            return []
+        path, sheet = self.resolve(key, value)
+        if path is None:
+            return []
+        try:
+            frame = _read_frame(path, sheet)
+        except Exception as error:  # noqa: BLE001 - any unreadable file is one line for the planner
+            self.error(value, f"cannot read {key} table: {error}")
+            return []
+        model = TABLES[key]
+        known = {name for name in model.model_fields} | {
+            f.alias for f in model.model_fields.values() if f.alias
+        }
+        extra = [str(c) for c in frame.columns if str(c) not in known]
+        if extra:
+            self.warn(value, f"columns {', '.join(extra)} are not part of {key}; kept, not used")
+        rows = []
+        for index, record in enumerate(frame.to_dict("records")):
+            cells = {str(k): _cell(v) for k, v in record.items() if str(k) not in extra}
+            cells = {k: v for k, v in cells.items() if v is not None}
+            if cells:
+                # Row 1 is the header, as a spreadsheet shows it.
+                rows.append((f"{path.name} row {index + 2}", cells))
+        return rows
+
+    def resolve(self, key: str, value: str) -> tuple[Path | None, str | None]:
+        name, _, sheet = value.partition("#")
+        path = (self.base / name).resolve()
+        if not path.is_relative_to(self.base):
+            self.error(f"{self.label}: {key}", f"{value!r} lies outside the scenario's folder")
+            return None, None
+        if not path.is_file():
+            self.error(f"{self.label}: {key}", f"no such file {value!r}")
+            return None, None
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            self.error(f"{self.label}: {key}", f"{value!r} is not a .csv or .xlsx file")
+            return None, None
+        return path, sheet or None
+
+    def read_items(
+        self, key: str, model: type[Item], rows: list[tuple[str, dict[str, Any]]]
+    ) -> list[Item]:
+        items = []
+        for where, row in rows:
+            item = self.read_one(where, model, row, in_table=" row " in where)
+            if item is not None:
+                items.append(item)
+        return items
+
+    def read_one(self, where: str, model: type[Item], row: Any, in_table: bool = False) -> Any:
+        if not isinstance(row, dict):
+            self.error(where, f"must be a mapping, not {type(row).__name__}")
+            return None
+        try:
+            return model.model_validate(row).placed(where)
+        except ValidationError as error:
+            for item in error.errors():
+                loc = _key_path(item["loc"])
+                sep = ", column " if in_table else "."
+                self.error(f"{where}{sep}{loc}" if loc else where, _explain(item))
+            return None
+
+    def read_previous(self, value: Any) -> list[tuple[str, str]] | None:
+        if not isinstance(value, str):
+            self.error(f"{self.label}: previous", "must be a path to an earlier assignments.csv")
+            return None
+        path, _ = self.resolve("previous", value)
+        if path is None:
+            return None
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            reader = csv.DictReader(handle)
+            columns = reader.fieldnames or []
+            if "member_id" not in columns or "session_id" not in columns:
+                self.error(value, "an assignments file needs columns member_id and session_id")
+                return None
+            return [(row["member_id"].strip(), row["session_id"].strip()) for row in reader]
+
+
+def _read_frame(path: Path, sheet: str | None) -> pd.DataFrame:
+    if path.suffix.lower() == ".xlsx":
+        return pd.read_excel(path, sheet_name=sheet or 0, dtype=object)
+    # Blank lines are kept so that row numbers match what a spreadsheet shows.
+    return pd.read_csv(
+        path,
+        dtype=str,
+        keep_default_na=False,
+        na_filter=False,
+        encoding="utf-8-sig",
+        skip_blank_lines=False,
+    )
+
+
+def _cell(value: Any) -> Any:
+    """A table cell as a scenario value: empty is no value, dates are dates."""
+    if value is None:
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        return int(value) if value.is_integer() else value
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, str):
+        value = value.strip()
+        return value or None
+    return value
+
+
+def _key_path(loc: tuple[Any, ...]) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        elif part in ("function-after[_team_defaults_to_unit(), Member]",):
+            continue
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts)
+
+
+_MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
+    "missing": lambda e: "missing required field",
+    "extra_forbidden": lambda e: f"unknown key (value {e['input']!r})",
+    "literal_error": lambda e: f"{e['msg'].lower()}, got {e['input']!r}",
+}
+
+
+def _explain(error: Any) -> str:
+    kind = error["type"]
+    if kind in _MESSAGES:
+        return _MESSAGES[kind](error)
+    message = str(error["msg"])
+    if message.startswith("Value error, "):
+        return message[len("Value error, ") :]
+    if "input" in error and not isinstance(error["input"], (dict, list, BaseModel)):
+        return f"{message[0].lower()}{message[1:]} (got {error['input']!r})"
+    return message[0].lower() + message[1:]

@@ -1,0 +1,30 @@
+"""Problems found in input: one line each, naming the file, row or key."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+
+@dataclass(frozen=True)
+class Problem:
+    where: str
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        prefix = "warning: " if self.severity == "warning" else ""
+        return f"{prefix}{self.where}: {self.message}"
+
+
+class ScenarioError(Exception):
+    """The input is invalid; ``problems`` lists every problem found, errors first."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda p: p.severity != "error")
+        errors = [p for p in self.problems if p.severity == "error"]
+        super().__init__(f"{len(errors)} problem(s) in the input:\n" + "\n".join(map(str, errors)))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]

@@ -1,0 +1,361 @@
+"""The scenario of SPEC.md as pydantic models: members, courses, sessions and rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import cached_property
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
+
+from .dates import DateRange, parse_date, parse_ranges
+from .selector import Selector, parse_selector
+
+Date = Annotated[dt.date, BeforeValidator(parse_date)]
+Ranges = Annotated[list[DateRange], BeforeValidator(parse_ranges)]
+Who = Annotated[Selector, BeforeValidator(parse_selector)]
+Id = Annotated[str, BeforeValidator(lambda v: _as_id(v))]
+
+TERMS = ("unmet", "changes", "imbalance", "attendances", "cost", "avoid")
+DEFAULT_OBJECTIVE = list(TERMS)
+
+
+def _as_id(value: Any) -> Any:
+    # YAML reads 2024 or 1.0 as numbers; ids are text.
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (int, float)):
+        return str(value)
+    if isinstance(value, str):
+        value = value.strip()
+        if not value:
+            raise ValueError("an id cannot be empty")
+    return value
+
+
+class Item(BaseModel):
+    """Base of every scenario row: unknown keys are errors, and it knows where it came from."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    _where: str = PrivateAttr(default="")
+
+    @property
+    def where(self) -> str:
+        return self._where
+
+    def placed(self, where: str) -> Item:
+        self._where = where
+        return self
+
+
+class Member(Item):
+    id: Id
+    name: str | None = None
+    tier: Id
+    track: Id | None = None
+    category: Id = "general"
+    unit: Id
+    team: Id = ""
+    joined: Date | None = None
+    available_from: Date | None = None
+    available_until: Date | None = None
+    unavailable: Ranges = Field(default_factory=list)
+    avoid: Ranges = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _team_defaults_to_unit(self) -> Member:
+        if not self.team:
+            self.team = self.unit
+        if (
+            self.available_from is not None
+            and self.available_until is not None
+            and self.available_until < self.available_from
+        ):
+            raise ValueError(
+                f"available_until {self.available_until} is before available_from "
+                f"{self.available_from}"
+            )
+        return self
+
+    @property
+    def label(self) -> str:
+        return f"{self.id} ({self.name})" if self.name else self.id
+
+
+class MixRule(Item):
+    who: Who = Field(default_factory=Selector)
+    min_share: float | None = Field(default=None, ge=0, le=1)
+    max_share: float | None = Field(default=None, ge=0, le=1)
+
+    @model_validator(mode="after")
+    def _some_share(self) -> MixRule:
+        if self.min_share is None and self.max_share is None:
+            raise ValueError("a mix rule needs min_share or max_share")
+        if (
+            self.min_share is not None
+            and self.max_share is not None
+            and self.min_share > self.max_share
+        ):
+            raise ValueError(f"min_share {self.min_share} is above max_share {self.max_share}")
+        return self
+
+
+class Course(Item):
+    id: Id
+    label: str | None = None
+    hours: float = Field(gt=0)
+    away: bool = True
+    audience: Who = Field(default_factory=Selector)
+    repeatable: bool = False
+    mix: list[MixRule] = Field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.label or self.id
+
+
+class Session(Item):
+    id: Id
+    course: Id
+    start: Date
+    end: Date | None = None
+    capacity: int = Field(ge=1)
+    min_size: int = Field(default=0, ge=0)
+    hours: float | None = Field(default=None, gt=0)
+    seat_cost: int = Field(default=0, ge=0)
+    fixed_cost: int = Field(default=0, ge=0)
+    audience: Who = Field(default_factory=Selector)
+    location: str | None = None
+
+    @model_validator(mode="after")
+    def _end_defaults_to_start(self) -> Session:
+        if self.end is None:
+            self.end = self.start
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} is before start {self.start}")
+        return self
+
+    @property
+    def last_day(self) -> dt.date:
+        assert self.end is not None  # set by the validator
+        return self.end
+
+    @property
+    def days(self) -> int:
+        return (self.last_day - self.start).days + 1
+
+
+class FixedWindow(Item):
+    start: Date = Field(alias="from")
+    end: Date = Field(alias="to")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> FixedWindow:
+        if self.end < self.start:
+            raise ValueError(f"window ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    def __str__(self) -> str:
+        return f"{self.start}/{self.end}"
+
+
+class JoiningWindow(Item):
+    joining_days: int = Field(ge=1)
+
+    def __str__(self) -> str:
+        return f"first {self.joining_days} days after joining"
+
+
+Window = Literal["horizon", "year"] | FixedWindow | JoiningWindow
+
+
+def _parse_window(value: Any) -> Any:
+    """Pick the window kind from its shape, so a bad window gets one clear message."""
+    if value is None:
+        return "horizon"
+    if isinstance(value, (FixedWindow, JoiningWindow)) or value in ("horizon", "year"):
+        return value
+    if isinstance(value, dict) and "joining_days" in value:
+        return JoiningWindow.model_validate(value)
+    if isinstance(value, dict) and ("from" in value or "to" in value):
+        return FixedWindow.model_validate(value)
+    raise ValueError(
+        f"window must be horizon, year, {{from: DATE, to: DATE}} or {{joining_days: N}}, "
+        f"not {value!r}"
+    )
+
+
+class Requirement(Item):
+    id: Id
+    who: Who = Field(default_factory=Selector)
+    window: Annotated[Window, BeforeValidator(_parse_window)] = "horizon"
+    weight: int = Field(default=1, ge=1)
+    courses: list[Id] | None = None
+    count: int | None = Field(default=None, ge=1)
+    min_hours: float | None = Field(default=None, gt=0)
+    balance: bool = False
+    label: str | None = None
+
+    @field_validator("courses", mode="before")
+    @classmethod
+    def _one_course_is_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Requirement:
+        if self.min_hours is None and not self.courses:
+            raise ValueError("a requirement needs courses (with count) or min_hours")
+        if self.min_hours is not None and self.count is not None:
+            raise ValueError("count and min_hours cannot be combined; use two requirements")
+        if self.balance and (self.min_hours is not None or self.window != "horizon"):
+            raise ValueError("balance needs the courses form and the horizon window")
+        return self
+
+    @property
+    def needed(self) -> int:
+        return self.count if self.count is not None else 1
+
+    @property
+    def is_hours(self) -> bool:
+        return self.min_hours is not None
+
+    def counts_course(self, course_id: str) -> bool:
+        return self.courses is None or course_id in self.courses
+
+
+class Limit(Item):
+    who: Who = Field(default_factory=Selector)
+    max_days_per_year: int | None = Field(default=None, ge=0)
+    max_days_per_month: int | None = Field(default=None, ge=0)
+    max_hours_per_year: float | None = Field(default=None, ge=0)
+    max_sessions_per_year: int | None = Field(default=None, ge=0)
+    min_gap_days: int | None = Field(default=None, ge=0)
+
+
+LIMIT_FIELDS = (
+    "max_days_per_year",
+    "max_days_per_month",
+    "max_hours_per_year",
+    "max_sessions_per_year",
+    "min_gap_days",
+)
+
+
+class TeamLimit(Item):
+    teams: list[Id] | None = None
+    units: list[Id] | None = None
+    max_away: int | None = Field(default=None, ge=0)
+    max_away_share: float | None = Field(default=None, gt=0, le=1)
+    blackout: Ranges = Field(default_factory=list)
+
+    @field_validator("teams", "units", mode="before")
+    @classmethod
+    def _one_name_is_a_list(cls, value: Any) -> Any:
+        return [value] if isinstance(value, (str, int)) else value
+
+    def applies_to(self, team: str, units: set[str]) -> bool:
+        if self.teams is None and self.units is None:
+            return True
+        return bool(
+            (self.teams is not None and team in self.teams)
+            or (self.units is not None and units.intersection(self.units))
+        )
+
+
+class Together(Item):
+    course: Id
+    members: list[Id] = Field(min_length=2)
+
+
+class HistoryRow(Item):
+    member: Id
+    course: Id
+    date: Date
+
+
+class PinnedRow(Item):
+    member: Id
+    session: Id
+
+
+class Horizon(Item):
+    start: Date
+    end: Date
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Horizon:
+        if self.end < self.start:
+            raise ValueError(f"horizon ends ({self.end}) before it starts ({self.start})")
+        return self
+
+    @property
+    def range(self) -> DateRange:
+        return DateRange(self.start, self.end)
+
+
+Term = Literal["unmet", "changes", "imbalance", "attendances", "cost", "avoid"]
+
+
+class Scenario(BaseModel):
+    """A whole scenario, loaded and type-checked (see ``models.loader``)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1]
+    name: str | None = None
+    horizon: Horizon
+    closed: Ranges = Field(default_factory=list)
+    members: list[Member]
+    courses: list[Course]
+    sessions: list[Session]
+    requirements: list[Requirement] = Field(default_factory=list)
+    limits: list[Limit] = Field(default_factory=list)
+    team_limits: list[TeamLimit] = Field(default_factory=list)
+    together: list[Together] = Field(default_factory=list)
+    history: list[HistoryRow] = Field(default_factory=list)
+    pinned: list[PinnedRow] = Field(default_factory=list)
+    previous: list[tuple[str, str]] | None = None
+    objective: list[Term] = Field(default_factory=lambda: list(DEFAULT_OBJECTIVE))
+    strict: bool = False
+
+    @cached_property
+    def member_by_id(self) -> dict[str, Member]:
+        return {member.id: member for member in self.members}
+
+    @cached_property
+    def course_by_id(self) -> dict[str, Course]:
+        return {course.id: course for course in self.courses}
+
+    @cached_property
+    def session_by_id(self) -> dict[str, Session]:
+        return {session.id: session for session in self.sessions}
+
+    @cached_property
+    def requirement_by_id(self) -> dict[str, Requirement]:
+        return {requirement.id: requirement for requirement in self.requirements}
+
+    @cached_property
+    def years(self) -> list[int]:
+        """The calendar years that overlap the horizon."""
+        return list(range(self.horizon.start.year, self.horizon.end.year + 1))
+
+    def course_of(self, session: Session) -> Course:
+        return self.course_by_id[session.course]
+
+    def session_hours(self, session: Session) -> float:
+        if session.hours is not None:
+            return session.hours
+        return self.course_by_id[session.course].hours
+
+    def is_away(self, session: Session) -> bool:
+        return self.course_by_id[session.course].away
