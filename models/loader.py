@@ -15,7 +15,7 @@ from typing import Any
 
 import pandas as pd
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from .problems import Problem, ScenarioError
 from .scenario import (
@@ -56,10 +56,12 @@ class LoadedScenario(Scenario):
     """A scenario that remembers where it came from and what the loader warned about."""
 
     source: Path | None = None
-    warnings: list[Problem] = []
+    warnings: list[Problem] = Field(default_factory=list)
 
 
-def load_scenario(source: str | Path | dict[str, Any], base_dir: str | Path | None = None) -> LoadedScenario:
+def load_scenario(
+    source: str | Path | dict[str, Any], base_dir: str | Path | None = None
+) -> LoadedScenario:
     """Load and validate a scenario from a file path or from a mapping.
 
     Parameters
@@ -109,9 +111,7 @@ class _Reader:
         if not path.is_file():
             raise ScenarioError([Problem(str(path), "no such file")])
         if path.suffix.lower() not in SUFFIXES:
-            raise ScenarioError(
-                [Problem(str(path), f"a scenario is a {', '.join(SUFFIXES)} file")]
-            )
+            raise ScenarioError([Problem(str(path), f"a scenario is a {', '.join(SUFFIXES)} file")])
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as error:
@@ -181,14 +181,16 @@ class _Reader:
         if isinstance(value, list) or value is None:
             return self.inline(key, value)
         if not isinstance(value, str):
-            self.error(f"{self.label}: {key}", "must be a list of rows or a path to a CSV/XLSX file")
+            self.error(
+                f"{self.label}: {key}", "must be a list of rows or a path to a CSV/XLSX file"
+            )
             return []
         path, sheet = self.resolve(key, value)
         if path is None:
             return []
         try:
             frame = _read_frame(path, sheet)
-        except Exception as error:  # noqa: BLE001 - any unreadable file is one line for the planner
+        except Exception as error:
             self.error(value, f"cannot read {key} table: {error}")
             return []
         model = TABLES[key]

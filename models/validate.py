@@ -50,9 +50,11 @@ def _duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
     for kind, items in sections:
         first: dict[str, str] = {}
         for item in items:
-            item_id = getattr(item, "id")
+            item_id = item.id
             if item_id in first:
-                yield Problem(item.where, f"duplicate {kind} id {item_id!r} (first at {first[item_id]})")
+                yield Problem(
+                    item.where, f"duplicate {kind} id {item_id!r} (first at {first[item_id]})"
+                )
             else:
                 first[item_id] = item.where
 
@@ -61,7 +63,9 @@ def _session_problems(scenario: Scenario) -> Iterator[Problem]:
     horizon = scenario.horizon
     for session in scenario.sessions:
         if session.course not in scenario.course_by_id:
-            yield Problem(session.where, f"session {session.id} has unknown course {session.course!r}")
+            yield Problem(
+                session.where, f"session {session.id} has unknown course {session.course!r}"
+            )
         if session.start < horizon.start or session.last_day > horizon.end:
             yield Problem(
                 session.where,
@@ -70,9 +74,7 @@ def _session_problems(scenario: Scenario) -> Iterator[Problem]:
             )
         closed = [r for r in scenario.closed if r.touches(session.start, session.last_day)]
         if closed:
-            yield Problem(
-                session.where, f"session {session.id} runs on closed days {closed[0]}"
-            )
+            yield Problem(session.where, f"session {session.id} runs on closed days {closed[0]}")
         if session.min_size > session.capacity:
             yield Problem(
                 session.where,
@@ -132,7 +134,7 @@ def _pinned_problems(scenario: Scenario) -> Iterator[Problem]:
             yield Problem(
                 row.where,
                 f"{row.member} is pinned to {row.session} but may not attend it: "
-                + "; ".join(reasons),
+                + "; ".join(text for _, text in reasons),
             )
 
 
@@ -166,9 +168,7 @@ def _selector_warnings(scenario: Scenario) -> Iterator[Problem]:
             wanted = getattr(selector, key) or ()
             unknown = [v for v in wanted if v not in values[key]]
             if unknown:
-                yield Problem(
-                    where, f"{key} {', '.join(unknown)} match no member", "warning"
-                )
+                yield Problem(where, f"{key} {', '.join(unknown)} match no member", "warning")
 
 
 def _team_warnings(scenario: Scenario) -> Iterator[Problem]:

@@ -1,0 +1,11 @@
+"""Checks a plan against every rule of SPEC.md, from the plan alone.
+
+Shares no code with the solver: it reads the scenario through ``models`` and recomputes
+every hard rule and every objective term from the assignments.
+"""
+
+from .check import CheckReport as CheckReport
+from .check import UnmetWindow as UnmetWindow
+from .check import Violation as Violation
+from .check import check_plan as check_plan
+from .plan_file import read_assignments as read_assignments

@@ -1,0 +1,210 @@
+"""rotaplan's command line: a thin layer over ``models``, ``checker`` and ``solver``."""
+
+from __future__ import annotations
+
+import sys
+from collections import Counter, defaultdict
+from typing import NoReturn
+
+import click
+
+from models import ScenarioError, load_scenario
+from models.loader import LoadedScenario
+
+EXIT_NO_PLAN = 1
+EXIT_BAD_INPUT = 2
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="rotaplan")
+def main() -> None:
+    """rotaplan: plan who trains when, with every rule held and reasons for what is unmet.
+
+    Example: rotaplan solve scenarios/company/scenario.yaml --out plan
+    """
+
+
+def _bad_input(error: ScenarioError) -> NoReturn:
+    for problem in error.problems:
+        click.echo(str(problem), err=True)
+    count = len(error.errors)
+    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
+    sys.exit(EXIT_BAD_INPUT)
+
+
+def _load(path: str) -> LoadedScenario:
+    try:
+        scenario = load_scenario(path)
+    except ScenarioError as error:
+        _bad_input(error)
+    for warning in scenario.warnings:
+        click.echo(str(warning), err=True)
+    return scenario
+
+
+scenario_argument = click.argument("scenario", type=click.Path(dir_okay=False))
+
+
+@main.command()
+@scenario_argument
+def validate(scenario: str) -> None:
+    """Check a scenario and show what was loaded.
+
+    Example: rotaplan validate scenarios/tutorial/scenario.yaml
+    """
+    from models.overview import overview
+
+    loaded = _load(scenario)
+    view = overview(loaded)
+    click.echo(f"{loaded.name or scenario}: horizon {loaded.horizon.start} to {loaded.horizon.end}")
+    click.echo(f"\n{len(loaded.members)} members by tier and category:")
+    tiers: dict[str, Counter[str]] = defaultdict(Counter)
+    for (tier, category), count in view.members_by_tier_category.items():
+        tiers[tier][category] = count
+    for tier, categories in tiers.items():
+        parts = ", ".join(f"{c} {n}" for c, n in sorted(categories.items()))
+        click.echo(f"  {tier:<12} {sum(categories.values()):>6}  ({parts})")
+    low, high = view.members_per_unit
+    click.echo(f"\n{view.units} units ({low}-{high} members), {view.teams} teams ", nl=False)
+    low, high = view.members_per_team
+    click.echo(f"({low}-{high} members)")
+    click.echo(f"\n{len(loaded.sessions)} sessions of {len(loaded.courses)} courses by year:")
+    years = sorted({year for year, _ in view.sessions_by_year_course})
+    click.echo("  " + f"{'course':<24}" + "".join(f"{y:>7}" for y in years))
+    for course in loaded.courses:
+        counts = [view.sessions_by_year_course.get((y, course.id), 0) for y in years]
+        click.echo(
+            f"  {course.id:<24}" + "".join(f"{n:>7}" for n in counts) + f"  {course.label or ''}"
+        )
+    click.echo(f"\n{len(loaded.requirements)} requirements:")
+    for requirement in loaded.requirements:
+        members, windows = view.requirement_reach[requirement.id]
+        what = (
+            f"{requirement.min_hours:g} hours"
+            if requirement.min_hours is not None
+            else f"{requirement.needed} of {', '.join(requirement.courses or [])}"
+        )
+        window = (
+            requirement.window if isinstance(requirement.window, str) else str(requirement.window)
+        )
+        click.echo(
+            f"  {requirement.id:<16} {what} per {window}: {members} members, {windows} windows"
+        )
+    click.echo("\nThe scenario is valid.")
+
+
+@main.command()
+@scenario_argument
+@click.argument("plan_dir", type=click.Path(exists=True))
+@click.option("--limit", default=200, show_default=True, help="Most violations to print.")
+def check(scenario: str, plan_dir: str, limit: int) -> None:
+    """Check a plan against every rule and print its objective terms.
+
+    Exits 0 only when every hard rule holds. PLAN_DIR is a plan folder or an
+    assignments CSV file (hand-edited plans are welcome).
+
+    Example: rotaplan check scenarios/tutorial/scenario.yaml plan
+    """
+    from checker import check_plan, read_assignments
+
+    loaded = _load(scenario)
+    try:
+        pairs = read_assignments(plan_dir)
+    except ScenarioError as error:
+        _bad_input(error)
+    report = check_plan(loaded, pairs)
+    for violation in report.violations[:limit]:
+        click.echo(f"VIOLATION {violation}")
+    if len(report.violations) > limit:
+        click.echo(f"... and {len(report.violations) - limit} more violations")
+    terms = ", ".join(f"{term} {report.objective[term]}" for term in loaded.objective)
+    others = [t for t in report.objective if t not in loaded.objective]
+    if others:
+        terms += " (not optimised: " + ", ".join(f"{t} {report.objective[t]}" for t in others) + ")"
+    click.echo(f"objective: {terms}")
+    if report.violations:
+        rules = Counter(v.rule for v in report.violations)
+        click.echo(
+            f"{len(report.violations)} violations: "
+            + ", ".join(f"{r} {n}" for r, n in rules.most_common())
+        )
+        sys.exit(EXIT_NO_PLAN)
+    click.echo(f"every hard rule holds ({len(set(pairs))} assignments)")
+
+
+@main.command()
+@scenario_argument
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False),
+    help="Plan folder to write.",
+)
+@click.option("--time-limit", default=120.0, show_default=True, help="Seconds for the whole solve.")
+@click.option("--workers", default=0, show_default=True, help="CP-SAT workers; 0 uses every core.")
+@click.option("--seed", default=0, show_default=True, help="Random seed of the search.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+def solve(
+    scenario: str, out_dir: str, time_limit: float, workers: int, seed: int, quiet: bool
+) -> None:
+    """Solve a scenario and write the plan folder.
+
+    Writes assignments.csv, summary.json, sessions.csv and members.csv, all at once.
+    Ctrl-C stops the search and writes the best plan found so far.
+
+    Example: rotaplan solve scenarios/company/scenario.yaml --out plan --time-limit 300
+    """
+    from solver import SolveOptions
+    from solver import solve as run_solve
+    from solver.progress import LiveProgress, LogProgress
+
+    loaded = _load(scenario)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    if quiet:
+        plan = run_solve(loaded, options)
+    elif sys.stderr.isatty():
+        with LiveProgress() as live:
+            options.progress = live
+            plan = run_solve(loaded, options)
+    else:
+        options.progress = LogProgress()
+        plan = run_solve(loaded, options)
+    _report_plan(plan, out_dir)
+
+
+def _report_plan(plan, out_dir: str) -> None:  # type: ignore[no-untyped-def]
+    from solver import Status
+
+    terms = (
+        ", ".join(f"{t} {plan.objective[t]}" for t in plan.scenario.objective)
+        if plan.objective
+        else ""
+    )
+    click.echo(f"status {plan.status.value}" + (f": {terms}" if terms else ""))
+    if plan.interrupted:
+        click.echo("interrupted: the plan is the best found before the stop")
+    if plan.bound is not None:
+        click.echo(f"bound {plan.bound} (gap {plan.gap:.2%})")
+    for reason in plan.conflicts:
+        click.echo(f"conflict: {reason}")
+    if not plan.has_plan:
+        message = (
+            "no plan: the rules conflict"
+            if plan.status == Status.INFEASIBLE
+            else "no plan found in time"
+        )
+        click.echo(message, err=True)
+        sys.exit(EXIT_NO_PLAN)
+    written = plan.write(out_dir)
+    if plan.unmet:
+        causes = Counter(u.cause or "unmet" for u in plan.unmet)
+        click.echo(
+            f"{len(plan.unmet)} requirement windows unmet: "
+            + ", ".join(f"{c} {n}" for c, n in causes.most_common())
+        )
+    click.echo(f"plan written to {written} in {plan.seconds:.1f}s")
+
+
+if __name__ == "__main__":
+    main()

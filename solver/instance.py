@@ -1,0 +1,350 @@
+"""A scenario turned into index arrays: eligible pairs, requirement windows, caps.
+
+Everything the CP-SAT model needs is computed here once, with numpy where the scenario is
+large, so that model building only reads arrays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from models import Scenario, member_limits, presence, requirement_windows
+from models.rules import MemberLimits, TeamRule, history_in_horizon, team_rules
+from models.selector import Selector
+
+HOUR_SCALES = (1, 2, 4, 5, 10, 20, 100, 1000)
+
+
+@dataclass
+class WindowDemand:
+    """One requirement window of one member: what it needs and which pairs can serve it."""
+
+    member: int
+    requirement: int
+    start: dt.date
+    end: dt.date
+    need: int  # completions, or scaled class hours still needed after history
+    pairs: np.ndarray  # pair indices whose session counts in the window
+    credit: np.ndarray  # what each pair contributes (1, or scaled hours)
+    weight: int
+    hours_scale: int  # 1 for count requirements
+
+    @property
+    def max_shortfall(self) -> int:
+        """The shortfall with nothing planned, in the requirement's own units."""
+        return -(-self.need // self.hours_scale)
+
+
+@dataclass
+class Instance:
+    scenario: Scenario
+    rules: dict[str, TeamRule]
+    limits: list[MemberLimits]
+    pair_member: np.ndarray
+    pair_session: np.ndarray
+    pairs_of_member: list[np.ndarray]
+    pairs_of_session: list[np.ndarray]
+    session_start: np.ndarray  # ordinal days
+    session_end: np.ndarray
+    session_away: np.ndarray
+    session_hours: np.ndarray  # scaled by hours_scale
+    hours_scale: int
+    windows: list[WindowDemand]
+    member_team: list[str]
+    pinned: np.ndarray  # pair indices
+    dropped_pairs: int = 0
+    previous_pairs: dict[tuple[int, int], int] = field(default_factory=dict)
+    previous_outside: int = 0
+
+    @property
+    def num_pairs(self) -> int:
+        return len(self.pair_member)
+
+    def pair_index(self) -> dict[tuple[int, int], int]:
+        return {
+            (int(m), int(s)): p
+            for p, (m, s) in enumerate(zip(self.pair_member, self.pair_session, strict=True))
+        }
+
+
+def build_instance(scenario: Scenario) -> Instance:
+    """Index the scenario: eligible pairs, dominated pairs removed, windows and their pairs."""
+    rules = team_rules(scenario)
+    members, sessions = scenario.members, scenario.sessions
+    start = np.array([s.start.toordinal() for s in sessions], dtype=np.int64)
+    end = np.array([s.last_day.toordinal() for s in sessions], dtype=np.int64)
+    away = np.array([scenario.is_away(s) for s in sessions], dtype=bool)
+    scale = _hours_scale(scenario)
+    hours = np.array([round(scenario.session_hours(s) * scale) for s in sessions], dtype=np.int64)
+    eligible = _eligible_matrix_pairs(scenario, rules, start, end, away)
+    pair_member, pair_session = eligible
+    windows = list(_window_demands(scenario, pair_member, pair_session, start, hours, scale))
+    keep = _useful_pairs(scenario, pair_member, pair_session, windows)
+    dropped = int(len(keep) - keep.sum())
+    if dropped:
+        remap = np.cumsum(keep) - 1
+        pair_member, pair_session = pair_member[keep], pair_session[keep]
+        for window in windows:
+            mask = keep[window.pairs]
+            window.pairs, window.credit = remap[window.pairs[mask]], window.credit[mask]
+    instance = Instance(
+        scenario=scenario,
+        rules=rules,
+        limits=[member_limits(scenario, m) for m in members],
+        pair_member=pair_member,
+        pair_session=pair_session,
+        pairs_of_member=_group(pair_member, len(members)),
+        pairs_of_session=_group(pair_session, len(sessions)),
+        session_start=start,
+        session_end=end,
+        session_away=away,
+        session_hours=hours,
+        hours_scale=scale,
+        windows=windows,
+        member_team=[m.team for m in members],
+        pinned=np.zeros(0, dtype=np.int64),
+        dropped_pairs=dropped,
+    )
+    _index_pinned_and_previous(instance)
+    return instance
+
+
+def _hours_scale(scenario: Scenario) -> int:
+    """The smallest factor that makes every class-hour figure a whole number."""
+    values = [c.hours for c in scenario.courses] + [
+        scenario.session_hours(s) for s in scenario.sessions
+    ]
+    values += [r.min_hours for r in scenario.requirements if r.min_hours is not None]
+    values += [e.max_hours_per_year for e in scenario.limits if e.max_hours_per_year is not None]
+    for scale in HOUR_SCALES:
+        if all(abs(v * scale - round(v * scale)) < 1e-6 for v in values):
+            return scale
+    return HOUR_SCALES[-1]
+
+
+def selector_mask(selector: Selector, columns: dict[str, np.ndarray]) -> np.ndarray:
+    """Which members a selector matches, as a boolean array."""
+    size = len(columns["members"])
+    mask = np.ones(size, dtype=bool)
+    for key, values in selector.given().items():
+        mask &= np.isin(columns[key], np.array(values, dtype=object))
+    return mask
+
+
+def member_columns(scenario: Scenario) -> dict[str, np.ndarray]:
+    members = scenario.members
+    return {
+        "tiers": np.array([m.tier for m in members], dtype=object),
+        "tracks": np.array([m.track for m in members], dtype=object),
+        "categories": np.array([m.category for m in members], dtype=object),
+        "units": np.array([m.unit for m in members], dtype=object),
+        "teams": np.array([m.team for m in members], dtype=object),
+        "members": np.array([m.id for m in members], dtype=object),
+    }
+
+
+def _eligible_matrix_pairs(
+    scenario: Scenario,
+    rules: dict[str, TeamRule],
+    start: np.ndarray,
+    end: np.ndarray,
+    away: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray]:
+    """All eligible (member, session) pairs, sorted by member then session.
+
+    Audience, presence and blackout are array operations per session; leave and history
+    are looked up only for the members who have them.
+    """
+    members = scenario.members
+    columns = member_columns(scenario)
+    spans = [presence(scenario, m) for m in members]
+    first = np.array([p.start.toordinal() if p else 1 for p in spans], dtype=np.int64)
+    last = np.array([p.end.toordinal() if p else 0 for p in spans], dtype=np.int64)
+    teams = columns["teams"]
+    team_ids = {team: i for i, team in enumerate(sorted(rules))}
+    member_team = np.array([team_ids[t] for t in teams], dtype=np.int64)
+    course_masks = {c.id: selector_mask(c.audience, columns) for c in scenario.courses}
+    on_leave = [i for i, m in enumerate(members) if m.unavailable]
+    done_before = history_in_horizon(scenario)
+    index_of = {m.id: i for i, m in enumerate(members)}
+    chosen_m, chosen_s = [], []
+    for s, session in enumerate(scenario.sessions):
+        mask = course_masks[session.course] & (first <= start[s]) & (last >= end[s])
+        if not session.audience.is_everyone:
+            mask &= selector_mask(session.audience, columns)
+        if away[s]:
+            dark = [
+                team_ids[t]
+                for t, rule in rules.items()
+                if rule.in_blackout(session.start, session.last_day)
+            ]
+            if dark:
+                mask &= ~np.isin(member_team, dark)
+        for i in on_leave:
+            if mask[i] and any(
+                r.touches(session.start, session.last_day) for r in members[i].unavailable
+            ):
+                mask[i] = False
+        if not scenario.course_by_id[session.course].repeatable:
+            for member_id, course in done_before:
+                if course == session.course and member_id in index_of:
+                    mask[index_of[member_id]] = False
+        chosen = np.flatnonzero(mask)
+        chosen_m.append(chosen)
+        chosen_s.append(np.full(len(chosen), s, dtype=np.int64))
+    pair_member = np.concatenate(chosen_m) if chosen_m else np.zeros(0, dtype=np.int64)
+    pair_session = np.concatenate(chosen_s) if chosen_s else np.zeros(0, dtype=np.int64)
+    order = np.lexsort((start[pair_session], pair_member))
+    return pair_member[order].astype(np.int64), pair_session[order].astype(np.int64)
+
+
+def _group(keys: np.ndarray, size: int) -> list[np.ndarray]:
+    """Indices of ``keys`` grouped by value, for values ``0..size-1``."""
+    order = np.argsort(keys, kind="stable")
+    bounds = np.searchsorted(keys[order], np.arange(size + 1))
+    return [order[bounds[i] : bounds[i + 1]] for i in range(size)]
+
+
+def _window_demands(
+    scenario: Scenario,
+    pair_member: np.ndarray,
+    pair_session: np.ndarray,
+    start: np.ndarray,
+    hours: np.ndarray,
+    scale: int,
+):
+    history: dict[str, list] = defaultdict(list)
+    for row in scenario.history:
+        history[row.member].append(row)
+    pairs_of_member = _group(pair_member, len(scenario.members))
+    course_index = {c.id: i for i, c in enumerate(scenario.courses)}
+    session_course = np.array([course_index[s.course] for s in scenario.sessions], dtype=np.int64)
+    for r, requirement in enumerate(scenario.requirements):
+        listed = None
+        if requirement.courses is not None:
+            listed = np.array([course_index[c] for c in requirement.courses], dtype=np.int64)
+        for m, member in enumerate(scenario.members):
+            if not requirement.who.matches(member):
+                continue
+            for window in requirement_windows(scenario, requirement, member):
+                yield _demand(
+                    scenario,
+                    requirement,
+                    r,
+                    m,
+                    window,
+                    history[member.id],
+                    pairs_of_member[m],
+                    pair_session,
+                    session_course,
+                    listed,
+                    start,
+                    hours,
+                    scale,
+                )
+
+
+def _demand(
+    scenario,
+    requirement,
+    r,
+    m,
+    window,
+    history_rows,
+    mine,
+    pair_session,
+    session_course,
+    listed,
+    start,
+    hours,
+    scale,
+) -> WindowDemand:
+    sessions = pair_session[mine]
+    inside = (start[sessions] >= window.start.toordinal()) & (
+        start[sessions] <= window.end.toordinal()
+    )
+    if listed is not None:
+        inside &= np.isin(session_course[sessions], listed)
+    pairs = mine[inside]
+    done = [
+        row
+        for row in history_rows
+        if window.start <= row.date <= window.end and requirement.counts_course(row.course)
+    ]
+    if requirement.min_hours is not None:
+        got = sum(round(scenario.course_by_id[row.course].hours * scale) for row in done)
+        need = max(0, round(requirement.min_hours * scale) - got)
+        credit = hours[pair_session[pairs]]
+        unit_scale = scale
+    else:
+        need = max(0, requirement.needed - len(done))
+        credit = np.ones(len(pairs), dtype=np.int64)
+        unit_scale = 1
+    return WindowDemand(
+        m, r, window.start, window.end, need, pairs, credit, requirement.weight, unit_scale
+    )
+
+
+def _useful_pairs(scenario, pair_member, pair_session, windows) -> np.ndarray:
+    """Pairs that can matter to some term or rule; the rest are always better left out.
+
+    A pair that serves no window, is not pinned or previous, in a session with no minimum
+    size, mix rule or together group, only adds attendances, cost and load: removing an
+    attendee never breaks a rule there, so no optimal plan contains it.
+    """
+    keep = np.zeros(len(pair_member), dtype=bool)
+    for window in windows:
+        if window.need > 0:
+            keep[window.pairs] = True
+    sessions = scenario.sessions
+    together_courses = {g.course for g in scenario.together}
+    needs_crowd = np.array(
+        [
+            s.min_size > 1
+            or bool(scenario.course_by_id[s.course].mix)
+            or s.course in together_courses
+            for s in sessions
+        ],
+        dtype=bool,
+    )
+    keep |= needs_crowd[pair_session]
+    wanted = {(row.member, row.session) for row in scenario.pinned}
+    wanted |= set(scenario.previous or ())
+    if wanted:
+        member_ids = [m.id for m in scenario.members]
+        session_ids = [s.id for s in sessions]
+        for p, (m, s) in enumerate(zip(pair_member, pair_session, strict=True)):
+            if (member_ids[m], session_ids[s]) in wanted:
+                keep[p] = True
+    return keep
+
+
+def _index_pinned_and_previous(instance: Instance) -> None:
+    scenario = instance.scenario
+    member_index = {m.id: i for i, m in enumerate(scenario.members)}
+    session_index = {s.id: i for i, s in enumerate(scenario.sessions)}
+    index = instance.pair_index()
+    pinned = []
+    for row in scenario.pinned:
+        key = (member_index[row.member], session_index[row.session])
+        pinned.append(index[key])
+    instance.pinned = np.array(sorted(set(pinned)), dtype=np.int64)
+    if scenario.previous is None:
+        return
+    outside = 0
+    for member_id, session_id in set(scenario.previous):
+        key = (member_index.get(member_id, -1), session_index.get(session_id, -1))
+        if key in index:
+            instance.previous_pairs[key] = index[key]
+        else:
+            outside += 1  # a previous assignment the plan cannot keep is a change for sure
+    instance.previous_outside = outside
+
+
+def share_fraction(share: float) -> Fraction:
+    return Fraction(share).limit_denominator(10_000)

@@ -1,0 +1,133 @@
+"""The plan's tables: assignments, sessions and members, as pandas DataFrames."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pandas as pd
+
+from models import Scenario, requirement_windows
+from models.dates import each_day
+
+
+def assignments_table(scenario: Scenario, pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """One row per assignment: ``member_id,session_id`` first, then what a planner reads."""
+    rows = []
+    for member_id, session_id in pairs:
+        member = scenario.member_by_id[member_id]
+        session = scenario.session_by_id[session_id]
+        course = scenario.course_by_id[session.course]
+        rows.append(
+            {
+                "member_id": member_id,
+                "session_id": session_id,
+                "course": course.id,
+                "start": session.start.isoformat(),
+                "end": session.last_day.isoformat(),
+                "hours": _number(scenario.session_hours(session)),
+                "year": session.start.year,
+                "member_name": member.name or "",
+                "unit": member.unit,
+                "team": member.team,
+                "course_label": course.label or "",
+                "location": session.location or "",
+            }
+        )
+    columns = [
+        "member_id",
+        "session_id",
+        "course",
+        "start",
+        "end",
+        "hours",
+        "year",
+        "member_name",
+        "unit",
+        "team",
+        "course_label",
+        "location",
+    ]
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.sort_values(["start", "session_id", "member_id"], kind="stable").reset_index(
+        drop=True
+    )
+
+
+def sessions_table(scenario: Scenario, pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """One row per session: runs or cancelled, attendees, capacity and cost."""
+    attendees: dict[str, int] = defaultdict(int)
+    for _, session_id in pairs:
+        attendees[session_id] += 1
+    rows = []
+    for session in scenario.sessions:
+        count = attendees.get(session.id, 0)
+        course = scenario.course_by_id[session.course]
+        rows.append(
+            {
+                "session_id": session.id,
+                "course": course.id,
+                "course_label": course.label or "",
+                "start": session.start.isoformat(),
+                "end": session.last_day.isoformat(),
+                "status": "runs" if count else "cancelled",
+                "attendees": count,
+                "capacity": session.capacity,
+                "min_size": session.min_size,
+                "cost": session.seat_cost * count + (session.fixed_cost if count else 0),
+                "location": session.location or "",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def members_table(scenario: Scenario, pairs: list[tuple[str, str]]) -> pd.DataFrame:
+    """Per member and year: days away, class hours, sessions, and completions per requirement.
+
+    A completion column counts the plan's and history's completions that fall in the
+    member's windows of that requirement, in the year they start.
+    """
+    taken: dict[str, list] = defaultdict(list)
+    for member_id, session_id in pairs:
+        taken[member_id].append(scenario.session_by_id[session_id])
+    history: dict[str, list] = defaultdict(list)
+    for row in scenario.history:
+        history[row.member].append((row.course, row.date))
+    rows = []
+    for member in scenario.members:
+        sessions = taken.get(member.id, [])
+        done = [(s.course, s.start) for s in sessions] + history.get(member.id, [])
+        for year in scenario.years:
+            away_days = sum(
+                1
+                for s in sessions
+                if scenario.is_away(s)
+                for day in each_day(s.start, s.last_day)
+                if day.year == year
+            )
+            row = {
+                "member_id": member.id,
+                "year": year,
+                "days_away": away_days,
+                "hours": _number(
+                    sum(scenario.session_hours(s) for s in sessions if s.start.year == year)
+                ),
+                "sessions": sum(1 for s in sessions if s.start.year == year),
+            }
+            for requirement in scenario.requirements:
+                count = 0
+                if requirement.who.matches(member):
+                    for window in requirement_windows(scenario, requirement, member):
+                        count += sum(
+                            1
+                            for course, day in done
+                            if day.year == year
+                            and window.start <= day <= window.end
+                            and requirement.counts_course(course)
+                        )
+                row[f"done_{requirement.id}"] = count
+            rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else value
