@@ -206,5 +206,33 @@ def _report_plan(plan, out_dir: str) -> None:  # type: ignore[no-untyped-def]
     click.echo(f"plan written to {written} in {plan.seconds:.1f}s")
 
 
+@main.command()
+@click.argument("out", type=click.Path(file_okay=False))
+@click.option("--members", required=True, type=int, help="Members and activists (at least 30).")
+@click.option("--years", required=True, type=int, help="Calendar years the plan covers.")
+@click.option("--seed", required=True, type=int, help="Random seed: same seed, same files.")
+@click.option("--start-year", default=2025, show_default=True, help="First year of the horizon.")
+@click.option("--name", default=None, help="Scenario name (default: a Chinese title).")
+def generate(
+    out: str, members: int, years: int, seed: int, start_year: int, name: str | None
+) -> None:
+    """Write a realistic scenario of a power-supply company into the folder OUT.
+
+    Writes scenario.yaml, members.csv, sessions.csv, history.csv and teams.csv.
+
+    \b
+    Example: rotaplan generate scenarios/company --members 2024 --years 5 --seed 2025
+    """
+    from pathlib import Path
+
+    from models.generate import generate_scenario
+
+    try:
+        path = generate_scenario(Path(out), members, years, seed, start_year, name)
+    except (ValueError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"scenario written to {path}")
+
+
 if __name__ == "__main__":
     main()
