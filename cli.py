@@ -234,5 +234,87 @@ def generate(
     click.echo(f"scenario written to {path}")
 
 
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, type=click.Path(), metavar="INPUT...")
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Batch folder."
+)
+@click.option("--workers", type=int, default=None, help="Units at once [default: cores // T].")
+@click.option("--scheduler", default=None, help="Dask scheduler address: run on that cluster.")
+@click.option("--time-limit", default=120.0, show_default=True, help="Seconds per unit.")
+@click.option(
+    "--threads-per-unit",
+    type=int,
+    default=None,
+    help="CP-SAT threads T per unit [default: 1; on Dask: the workers' threads resource].",
+)
+@click.option("--seed", default=0, show_default=True, help="Random seed of every search.")
+@click.option(
+    "--timetables", default="xlsx", show_default=True, help="Formats, e.g. xlsx,csv,ics, or none."
+)
+@click.option("--redo-feasible", is_flag=True, help="Solve again units not proven optimal.")
+def batch(
+    inputs: tuple[str, ...],
+    out_dir: str,
+    workers: int | None,
+    scheduler: str | None,
+    time_limit: float,
+    threads_per_unit: int | None,
+    seed: int,
+    timetables: str,
+    redo_feasible: bool,
+) -> None:
+    """Plan many units: one scenario each, on this machine or a Dask cluster.
+
+    INPUT is scenario files or folders of them (one level of subfolders too; a file
+    named scenario.* takes its folder's name). Writes OUT/<unit>/plan, OUT/<unit>/timetables
+    and OUT/batch-summary.csv. Rerunning skips units already planned. Exit 0 when every
+    unit has a plan, 1 when some has none, 2 when the inputs are bad.
+
+    Example: rotaplan batch units/ --out plans --scheduler tcp://scheduler:8786
+    """
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from solver import batch as batching
+
+    formats = tuple(f.strip() for f in timetables.split(",") if f.strip() not in ("", "none"))
+    options = batching.BatchOptions(
+        out_dir=Path(out_dir),
+        time_limit=time_limit,
+        seed=seed,
+        workers=workers,
+        threads_per_unit=threads_per_unit,
+        scheduler=scheduler,
+        timetables=formats,
+        redo_feasible=redo_feasible,
+    )
+    try:
+        if (workers is not None and workers < 1) or (threads_per_unit or 1) < 1:
+            raise batching.BatchInputError(["--workers and --threads-per-unit must be at least 1"])
+        units = batching.find_units(inputs, skip=Path(out_dir))
+        if sys.stderr.isatty():
+            with batching.RichBatchProgress() as bar:
+                result = batching.run_batch(units, options, bar)
+        else:
+            result = batching.run_batch(units, options, batching.LogBatchProgress())
+    except batching.BatchInputError as error:
+        for problem in error.problems:
+            click.echo(problem, err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    except batching.ClusterError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    # Off a terminal, rich would squeeze the table into 80 columns.
+    Console(width=None if sys.stdout.isatty() else 200).print(batching.summary_table(result.rows))
+    click.echo(
+        f"{len(result.planned)} of {len(result.rows)} units planned in {result.seconds:.1f}s"
+        + (" (interrupted)" if result.interrupted else "")
+        + f"; summary written to {result.summary_path}"
+    )
+    sys.exit(result.exit_code)
+
+
 if __name__ == "__main__":
     main()
