@@ -89,7 +89,7 @@ def table(runs: list[Run], units: int, members: int, limit: float) -> Table:
     view = Table(title=title, title_justify="left")
     for name in ("mode", "processes", "threads/unit", "wall s", "planned", "optimal"):
         view.add_column(name, justify="left" if name == "mode" else "right")
-    view.add_column("sum unmet", justify="right")
+    view.add_column("sum unmet (planned units)", justify="right")
     view.add_column("speed-up", justify="right")
     for entry in runs:
         view.add_row(
