@@ -316,5 +316,76 @@ def batch(
     sys.exit(result.exit_code)
 
 
+@main.command()
+@scenario_argument
+@click.option("--member", "member_id", help="Explain one member's requirement windows.")
+@click.option("--requirement", "requirement_id", help="Explain who one requirement leaves unmet.")
+@click.option(
+    "--plan",
+    "plan_dir",
+    type=click.Path(exists=True),
+    help="Plan folder (or assignments CSV) to explain; without it, what the data alone says.",
+)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@click.option("--suggest", is_flag=True, help="Solve what-if changes for the unmet (needs --plan).")
+@click.option("--max-variants", default=6, show_default=True, help="Most what-if solves.")
+@click.option("--variant-time", default=10.0, show_default=True, help="Seconds per what-if solve.")
+@click.option("--workers", default=0, show_default=True, help="CP-SAT workers; 0 uses every core.")
+def explain(
+    scenario: str,
+    member_id: str | None,
+    requirement_id: str | None,
+    plan_dir: str | None,
+    lang: str,
+    suggest: bool,
+    max_variants: int,
+    variant_time: float,
+    workers: int,
+) -> None:
+    """Explain why members are or are not served, and what change would serve them.
+
+    --member: every requirement window of the member, the sessions that could
+    serve it, and why each other session cannot (with --plan: chosen, full, caps,
+    team cap, gap). --requirement: who is unmet, grouped by cause (with --plan),
+    or which windows no session can serve (without). Neither: every requirement.
+    --suggest solves what-if variants (a seat, a session, a limit, a team cap).
+
+    Example: rotaplan explain scenario.yaml --requirement rotate --plan plan --suggest --lang zh
+    """
+    from solver.explain import Explainer, ExplainError, read_plan, suggestion_lines
+    from solver.suggest import SuggestOptions
+
+    if suggest and plan_dir is None:
+        raise click.UsageError("--suggest needs --plan")
+    loaded = _load(scenario)
+    try:
+        plan = read_plan(plan_dir) if plan_dir else None
+    except ScenarioError as error:
+        _bad_input(error)
+    try:
+        explainer = Explainer(loaded, plan, lang)
+        sections = []
+        if member_id is not None:
+            sections.append(explainer.member_lines(member_id))
+        if requirement_id is not None or member_id is None:
+            wanted = [requirement_id] if requirement_id else list(loaded.requirement_by_id)
+            sections += [explainer.requirement_lines(r) for r in wanted]
+        if plan is not None and suggest:
+            options = SuggestOptions(max_variants, variant_time, workers)
+            sections.append(
+                suggestion_lines(loaded, plan, options, lang, member_id, requirement_id)
+            )
+        for line in explainer.plan_lines():
+            click.echo(line)
+        for index, lines in enumerate(sections):
+            if index:
+                click.echo("")
+            for line in lines:
+                click.echo(line)
+    except ExplainError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+
+
 if __name__ == "__main__":
     main()

@@ -3,7 +3,7 @@ unmet and why; the data alone, or a plan.
 
 ``Explainer`` answers for one scenario and, optionally, one plan; its ``member_lines`` and
 ``requirement_lines`` render in English or Chinese through the message catalogue.
-What-if suggestions live in ``solver.suggest``.
+``suggestion_lines`` reports the what-if changes of ``solver.suggest``.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from . import messages as msg
 from .messages import Items, Note, Renderer, note
 from .plan_loads import PlanLoads
 from .reasons import CAUSES, CLOSURES, Reasoner, SessionVerdict, WindowFinding
+from .suggest import SuggestOptions, Trial, UnmetGroup, suggest
 
 EPSILON = 1e-9
 MOST_MEMBERS = 8
@@ -144,7 +145,6 @@ class Explainer:
         if here is None:
             yield text(note("member.absent", member=who))
             return
-        yield from self._plan_header()
         yield text(
             note(
                 "member.header",
@@ -259,7 +259,8 @@ class Explainer:
             return note("member.team_uncapped", team=member.team, size=rule.size, blackout=blackout)
         return note("member.team", team=member.team, size=rule.size, cap=cap, blackout=blackout)
 
-    def _plan_header(self) -> Iterator[str]:
+    def plan_lines(self) -> Iterator[str]:
+        """The plan's status, and a warning when it breaks rules (say, edited by hand)."""
         if self.plan is None or self.report is None:
             return
         yield self.text(
@@ -317,7 +318,6 @@ class Explainer:
         """Who the requirement leaves unmet and why (with a plan), or what the data rules out."""
         requirement = self._requirement(requirement_id)
         text = self.text
-        yield from self._plan_header()
         yield text(_requirement_note(requirement))
         reach = [
             (m.id, w)
@@ -446,4 +446,74 @@ def _requirement_note(requirement: Requirement) -> Note:
         count=requirement.needed,
         courses=[msg.course(c) for c in requirement.courses or ()],
         weight=requirement.weight,
+    )
+
+
+def suggestion_lines(
+    scenario: Scenario,
+    plan: PlanInput,
+    options: SuggestOptions,
+    lang: str = "en",
+    member_id: str | None = None,
+    requirement_id: str | None = None,
+) -> Iterator[str]:
+    """Solve what-if variants for the plan's unmet groups and say what each would serve.
+
+    Lines come as each variant is solved, so a planner watches the work progress.
+    """
+    text = Renderer(scenario, lang)
+    before = check_plan(scenario, plan.pairs).objective["unmet"]
+    finished: list[tuple[UnmetGroup, Trial]] = []
+    groups = suggest(
+        scenario,
+        plan.pairs,
+        options,
+        plan.proven,
+        member_id,
+        requirement_id,
+        on_trial=lambda group, trial: finished.append((group, trial)),
+    )
+    if not groups:
+        yield text(note("suggest.nothing"))
+        return
+    yield text(note("suggest.header", seconds=options.time_limit))
+    for group in groups:
+        yield text(
+            note(
+                "suggest.group",
+                requirement=msg.requirement(group.requirement.id),
+                cause=group.cause,
+                count=len(group.findings),
+                members=_members_of(group.findings),
+            )
+        )
+        if not group.changes:
+            yield text(note("suggest.none"))
+        for trial in group.trials:
+            yield text(_trial_note(group, trial, before, options))
+        untried = len(group.changes) - len(group.trials)
+        if untried:
+            yield text(note("suggest.skipped", count=untried, limit=options.max_variants))
+        best = group.best
+        if best is not None and len(group.trials) > 1:
+            yield text(note("suggest.best", change=best.change.note))
+
+
+def _trial_note(group: UnmetGroup, trial: Trial, before: int, options: SuggestOptions) -> Note:
+    if trial.unmet is None:
+        return note("suggest.failed", change=trial.change.note, seconds=options.time_limit)
+    served = trial.served_members
+    who = (
+        note("suggest.who", members=msg.shortened([msg.member(m) for m in served], MOST_MEMBERS))
+        if served
+        else ""
+    )
+    return note(
+        "suggest.result",
+        change=trial.change.note,
+        served=len(trial.served),
+        count=len(group.findings),
+        who=who,
+        before=before,
+        after=trial.unmet,
     )

@@ -304,8 +304,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "    没有适合这一原因的改动可试",
     ),
     "suggest.skipped": (
-        "    not tried: the limit of {limit} what-if variants is used",
-        "    未尝试：假设方案数已达上限{limit}",
+        "    {count} change(s) not tried: the limit of {limit} what-if variants is used",
+        "    {count}项改动未尝试：假设方案数已达上限{limit}",
     ),
     "suggest.nothing": ("No unmet windows: nothing to suggest.", "没有未满足的窗口：无需建议。"),
     "suggest.best": ("    best: {change}", "    最佳：{change}"),
