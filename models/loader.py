@@ -150,7 +150,7 @@ class _Reader:
             elif key in LISTS:
                 fields[key] = self.read_items(key, LISTS[key], self.inline(key, value))
             elif key == "horizon":
-                fields[key] = self.read_one("horizon", Horizon, value)
+                fields[key] = self.read_one(f"{self.label}: horizon", Horizon, value)
             elif key == "previous":
                 fields[key] = self.read_previous(value)
             else:
