@@ -225,6 +225,10 @@ class Explainer:
             return note("session.blocked", why=Items([b.note for b in verdict.blocks], major=True))
         if self.plan is not None and view.shortfall == 0:
             return note("session.open_unneeded")
+        crowd = self.reasoner.crowd(member, verdict.session) if self.plan is not None else []
+        if crowd:
+            who = msg.shortened([msg.member(m.id) for m in crowd], 3)
+            return note("session.open_crowd", count=len(crowd), who=who)
         return note("session.open")
 
     def _also_counts(self, member: Member, view: WindowView, session: Session) -> list[msg.Ref]:

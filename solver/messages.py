@@ -134,6 +134,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{session} is open to {member} and adding it breaks no rule: {why}",
         "{session}对{member}开放且安排它不违反任何规则：{why}",
     ),
+    "window.open_crowd": (
+        "{session} does not run yet, but {member} and {count} others free to join (such as {who}) can run it without breaking a rule: {why}",
+        "{session}尚未开班，但{member}与{count}名可参加的人员（如{who}）即可开班且不违反任何规则：{why}",
+    ),
     "window.hours": (
         "{planned} of {needed} class hours planned in {window}; {then}",
         "{window}内已安排{planned}/{needed}学时；{then}",
@@ -237,6 +241,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "session.chosen_also": (" (also counts for {requirements})", "（同时计入{requirements}）"),
     "session.history": ("completed {date} (history)", "已于{date}完成（历史记录）"),
     "session.open": ("open", "可参加"),
+    "session.open_crowd": (
+        "open; it runs once {count} more join (such as {who})",
+        "可参加；再有{count}人参加即可开班（如{who}）",
+    ),
     "session.open_unneeded": ("open, not needed", "可参加，无需安排"),
     "session.closed": ("closed: {why}", "不开放：{why}"),
     "session.blocked": ("blocked: {why}", "被阻挡：{why}"),

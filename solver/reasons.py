@@ -162,11 +162,7 @@ class Reasoner:
 
     def blockers(self, member: Member, session: Session) -> list[Block]:
         """Why the plan cannot add an eligible member to the session, first blocker first."""
-        partners = [
-            self.scenario.member_by_id[p]
-            for p in self._partners.get((member.id, session.course), ())
-            if (p, session.id) not in self.loads.attending
-        ]
+        partners = self._missing_partners(member, session)
         adding = [member, *partners]
         found = self._repeat_blocks(member, session)
         found += self._seat_blocks(adding, session)
@@ -176,6 +172,14 @@ class Reasoner:
         found += self._partner_blocks(partners, session)
         found += self._crowd_blocks(adding, session)
         return found
+
+    def _missing_partners(self, member: Member, session: Session) -> list[Member]:
+        """The member's together partners for this course who are not in the session yet."""
+        return [
+            self.scenario.member_by_id[p]
+            for p in self._partners.get((member.id, session.course), ())
+            if (p, session.id) not in self.loads.attending
+        ]
 
     def _own_blocks(self, member: Member, session: Session) -> list[Block]:
         """The blockers that belong to the member alone: repeat, caps, overlap and gap."""
@@ -391,7 +395,7 @@ class Reasoner:
         """
         mix = self.scenario.course_of(session).mix
         if not mix and session.min_size <= len(adding):
-            return []
+            return []  # the member (and partners) alone may run it
         selectors = [r.who for r in mix]
         usable, hits, misses = self._pool(session, selectors).joiners(adding, selectors)
         free = session.capacity - len(adding)
@@ -442,6 +446,45 @@ class Reasoner:
         pool.close()
         self._pools[session.id] = pool
         return pool
+
+    def crowd(self, member: Member, session: Session) -> list[Member]:
+        """Others free to join with whom a session that does not run yet could run.
+
+        For a session with no attendees whose ``min_size`` (or ``min_share`` of a mix rule)
+        the member and their partners cannot meet alone: members free to join, found
+        greedily within their teams' away caps, those who help a ``min_share`` rule first.
+        Empty when nothing more is needed. It is the witness behind calling such a session
+        open: the member, their partners and this crowd can all be added at once.
+        """
+        if self.loads.size(session.id):
+            return []
+        adding = [member, *self._missing_partners(member, session)]
+        mix = self.scenario.course_of(session).mix
+        wanted = [r.who for r in mix if r.min_share]
+        if session.min_size <= len(adding) and not wanted:
+            return []
+        pool = self._pool(session, [r.who for r in mix])
+        taken = {m.id for m in adding}
+        added = Counter(m.team for m in adding)
+        chosen: list[Member] = []
+        for candidate in sorted(pool.members, key=lambda m: not any(w.matches(m) for w in wanted)):
+            crowd = adding + chosen
+            if len(crowd) >= session.capacity or (
+                len(crowd) >= session.min_size and not self._mix_breaks(crowd, session)
+            ):
+                break
+            room = pool.room.get(candidate.team)
+            if candidate.id in taken or (room is not None and added[candidate.team] >= room):
+                continue
+            chosen.append(candidate)
+            added[candidate.team] += 1
+        return chosen
+
+    def _mix_breaks(self, crowd: list[Member], session: Session) -> bool:
+        return any(
+            _mix_block(session, rule, sum(1 for m in crowd if rule.who.matches(m)), len(crowd))
+            for rule in self.scenario.course_of(session).mix
+        )
 
     # -- sessions and windows ---------------------------------------------------------
 
@@ -541,12 +584,7 @@ class Reasoner:
             )
         open_ = [v for v in others if v.state == "open"]
         if open_:
-            return "open", note(
-                "window.open",
-                session=msg.session(open_[0].session.id),
-                member=who,
-                why=self._why_open(),
-            )
+            return "open", self._open_note(member, open_[0].session)
         blocked = [v for v in others if v.state == "blocked"]
         closed = [v for v in others if v.state == "closed"]
         if not blocked:
@@ -607,6 +645,15 @@ class Reasoner:
                 )
         return Items(parts, major=True)
 
+    def _open_note(self, member: Member, session: Session) -> Note:
+        """A session open to the member: with whom it would run, and why the plan has it not."""
+        crowd = self.crowd(member, session)
+        params = {"session": _s(session.id), "member": _m(member.id), "why": self._why_open()}
+        if not crowd:
+            return note("window.open", **params)
+        who = msg.shortened([_m(m.id) for m in crowd], 3)
+        return note("window.open_crowd", count=len(crowd), who=who, **params)
+
     def _why_open(self) -> Note:
         objective = self.scenario.objective
         if "unmet" not in objective:
@@ -653,6 +700,7 @@ class _Pool:
     """
 
     ids: set[str] = field(default_factory=set)
+    members: list[Member] = field(default_factory=list)
     count: Counter[str] = field(default_factory=Counter)
     matching: list[Counter[str]] = field(default_factory=list)
     room: dict[str, int] = field(default_factory=dict)
@@ -660,6 +708,7 @@ class _Pool:
 
     def add(self, member: Member, selectors: list[Selector]) -> None:
         self.ids.add(member.id)
+        self.members.append(member)
         self.count[member.team] += 1
         for counts, who in zip(self.matching, selectors, strict=True):
             counts[member.team] += who.matches(member)

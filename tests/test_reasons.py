@@ -401,3 +401,48 @@ def test_detail_judges_every_session_and_the_fast_path_agrees(scenario_dict, sol
     reasoner = Reasoner(PlanLoads(scenario, plan.pairs))
     member = scenario.member_by_id[fast.member_id]
     assert reasoner.closures(member, scenario.session_by_id["S2"])[0].cause == "audience"
+
+
+def test_verdicts_agree_with_the_checker_on_a_generated_company(tmp_path, solve_checked):
+    """Every verdict, tested against the independent checker by making the change it judges.
+
+    On a generated company: a session called open takes the member (with any together
+    partner, and the crowd it needs to run) without breaking a rule; a session called
+    blocked does not take the member alone. The plan is the
+    solved one with some sessions emptied, so that open sessions exist to be tested.
+    """
+    import random
+
+    from models.generate import generate_scenario
+
+    scenario = load_scenario(generate_scenario(tmp_path, 120, 1, seed=3))
+    plan = solve_checked(scenario, time_limit=5, workers=2)
+    assert plan.has_plan
+    emptied = {s.id for s in scenario.sessions[::4]}
+    pairs = [(m, s) for m, s in plan.pairs if s not in emptied]
+    report = check_plan(scenario, pairs)
+    assert report.violations == []
+    findings = find_reasons(scenario, pairs, report.unmet, detail=True)
+    judged = [(f.member_id, v) for f in findings for v in f.verdicts]
+    opened = [(m, v) for m, v in judged if v.state == "open"]
+    blocked = [(m, v) for m, v in judged if v.state == "blocked"]
+    assert opened and blocked
+    partners = {
+        (m, g.course): [p for p in g.members if p != m]
+        for g in scenario.together
+        for m in g.members
+    }
+    rng = random.Random(0)
+    reasoner = Reasoner(PlanLoads(scenario, pairs))
+    for member, verdict in rng.sample(opened, min(40, len(opened))):
+        session = verdict.session.id
+        crowd = reasoner.crowd(scenario.member_by_id[member], verdict.session)
+        added = [(member, session)] + [
+            (p, session)
+            for p in partners.get((member, verdict.session.course), []) + [m.id for m in crowd]
+            if (p, session) not in pairs
+        ]
+        assert check_plan(scenario, pairs + added).violations == [], (member, session)
+    for member, verdict in rng.sample(blocked, min(80, len(blocked))):
+        broken = check_plan(scenario, [*pairs, (member, verdict.session.id)]).violations
+        assert broken, (member, verdict.session.id, verdict.cause)
