@@ -27,6 +27,7 @@ from .suggest import SuggestOptions, Trial, UnmetGroup, suggest
 
 EPSILON = 1e-9
 MOST_MEMBERS = 8
+GROUP_FROM = 3  # sessions sharing one reason that go on one line
 
 
 class ExplainError(ValueError):
@@ -204,7 +205,8 @@ class Explainer:
             yield text(note("window.reason", reason=view.finding.note))
         if not view.verdicts:
             yield text(note("session.none"))
-        for verdict in view.verdicts:
+        single, groups = self._sorted_sessions(view)
+        for verdict in single:
             yield text(
                 note(
                     "session.line",
@@ -213,6 +215,50 @@ class Explainer:
                     state=self._session_state(member, view, verdict),
                 )
             )
+        yield from (text(line) for line in groups)
+
+    def _sorted_sessions(self, view: WindowView) -> tuple[list[SessionVerdict], list[Note]]:
+        """Sessions to show one by one, and notes for many that share one reason.
+
+        Sessions closed by the same rule, and (in a window already met) sessions blocked
+        for the same cause, go on one line, with an example, once there are
+        ``GROUP_FROM`` of them: a five-year plan would otherwise list a hundred joint
+        sessions of other units one by one.
+        """
+        closed: dict[str, list[SessionVerdict]] = defaultdict(list)
+        blocked: dict[str, list[SessionVerdict]] = defaultdict(list)
+        for verdict in view.verdicts:
+            if verdict.state == "closed":
+                closed[verdict.blocks[0].note.key].append(verdict)
+            elif verdict.state == "blocked" and view.shortfall == 0:
+                blocked[str(verdict.cause)].append(verdict)
+        grouped = [g for g in [*closed.values(), *blocked.values()] if len(g) >= GROUP_FROM]
+        in_groups = {id(v) for g in grouped for v in g}
+        notes = []
+        for group in grouped:
+            sessions = msg.shortened([msg.session(v.session.id) for v in group], 6)
+            first = group[0]
+            if first.state == "closed":
+                notes.append(
+                    note(
+                        "session.closed_group",
+                        count=len(group),
+                        closure=note(f"closure.{first.cause}"),
+                        example=first.blocks[0].note,
+                        sessions=sessions,
+                    )
+                )
+            else:
+                notes.append(
+                    note(
+                        "session.blocked_group",
+                        count=len(group),
+                        cause=str(first.cause),
+                        example=first.blocks[0].about(first.session),
+                        sessions=sessions,
+                    )
+                )
+        return [v for v in view.verdicts if id(v) not in in_groups], notes
 
     def _session_state(self, member: Member, view: WindowView, verdict: SessionVerdict) -> Note:
         if verdict.state == "attends":

@@ -248,6 +248,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "session.open_unneeded": ("open, not needed", "可参加，无需安排"),
     "session.closed": ("closed: {why}", "不开放：{why}"),
     "session.blocked": ("blocked: {why}", "被阻挡：{why}"),
+    "session.closed_group": (
+        "    {count} session(s) closed, {closure} (e.g. {example}): {sessions}",
+        "    {count}个班次不开放，{closure}（如{example}）：{sessions}",
+    ),
+    "session.blocked_group": (
+        "    {count} session(s) not needed and blocked [{cause}], e.g. {example}: {sessions}",
+        "    {count}个班次无需安排且被阻挡 [{cause}]，如{example}：{sessions}",
+    ),
     "session.none": (
         "    no session of these courses starts in the window",
         "    窗口内没有这些课程的班次",
