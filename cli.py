@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from collections import Counter, defaultdict
-from typing import NoReturn
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from models import ScenarioError, load_scenario
 from models.loader import LoadedScenario
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from models import Scenario
+    from solver import Plan, SolveOptions
 
 EXIT_NO_PLAN = 1
 EXIT_BAD_INPUT = 2
@@ -145,35 +153,81 @@ def check(scenario: str, plan_dir: str, limit: int) -> None:
 @click.option("--workers", default=0, show_default=True, help="CP-SAT workers; 0 uses every core.")
 @click.option("--seed", default=0, show_default=True, help="Random seed of the search.")
 @click.option("--quiet", is_flag=True, help="No progress display.")
+@click.option(
+    "--timetables",
+    default="",
+    help="Also write every year's timetables into OUT/timetables: formats such as xlsx,csv,ics.",
+)
 def solve(
-    scenario: str, out_dir: str, time_limit: float, workers: int, seed: int, quiet: bool
+    scenario: str,
+    out_dir: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    quiet: bool,
+    timetables: str,
 ) -> None:
     """Solve a scenario and write the plan folder.
 
     Writes assignments.csv, summary.json, sessions.csv and members.csv, all at once.
-    Ctrl-C stops the search and writes the best plan found so far.
+    Ctrl-C stops the search and writes the best plan found so far. With --timetables,
+    the annual timetables of every year follow in OUT/timetables.
 
-    Example: rotaplan solve scenarios/company/scenario.yaml --out plan --time-limit 300
+    Example: rotaplan solve scenarios/company/scenario.yaml --out plan --timetables xlsx,ics
     """
     from solver import SolveOptions
     from solver import solve as run_solve
-    from solver.progress import LiveProgress, LogProgress
 
+    formats = _timetable_formats(timetables)
     loaded = _load(scenario)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-    if quiet:
+    with _showing_progress(options, quiet):
         plan = run_solve(loaded, options)
+    _report_plan(plan, out_dir)
+    if formats:
+        from pathlib import Path
+
+        from solver.timetable import write_timetables
+
+        folder = Path(out_dir) / "timetables"
+        written = write_timetables(plan.scenario, plan.pairs, folder, formats=formats)
+        click.echo(f"{len(written)} timetable file(s) and folder(s) written to {folder}")
+
+
+@contextlib.contextmanager
+def _showing_progress(options: SolveOptions, quiet: bool) -> Iterator[None]:
+    """A live display on a terminal, log lines elsewhere, nothing with --quiet."""
+    from solver.progress import LiveProgress, LogProgress
+
+    if quiet:
+        yield
     elif sys.stderr.isatty():
         with LiveProgress() as live:
             options.progress = live
-            plan = run_solve(loaded, options)
+            yield
     else:
         options.progress = LogProgress()
-        plan = run_solve(loaded, options)
-    _report_plan(plan, out_dir)
+        yield
 
 
-def _report_plan(plan, out_dir: str) -> None:  # type: ignore[no-untyped-def]
+def _timetable_formats(text: str) -> tuple[str, ...]:
+    """``xlsx,csv,ics`` as a tuple; an unknown format is bad input (exit 2)."""
+    from solver.timetable import FORMATS
+
+    formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        click.echo(
+            f"unknown timetable format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}", err=True
+        )
+        sys.exit(EXIT_BAD_INPUT)
+    return formats
+
+
+def _report_plan(
+    plan: Plan, out_dir: str, write: Callable[[str], Path | str] | None = None
+) -> None:
+    """Print the plan's status and terms, and write it (with ``write(out_dir)`` if given)."""
     from solver import Status
 
     terms = (
@@ -196,7 +250,7 @@ def _report_plan(plan, out_dir: str) -> None:  # type: ignore[no-untyped-def]
         )
         click.echo(message, err=True)
         sys.exit(EXIT_NO_PLAN)
-    written = plan.write(out_dir)
+    written = (write or plan.write)(out_dir)
     if plan.unmet:
         causes = Counter(u.cause or "unmet" for u in plan.unmet)
         click.echo(
@@ -314,6 +368,187 @@ def batch(
         + f"; summary written to {result.summary_path}"
     )
     sys.exit(result.exit_code)
+
+
+@main.command()
+@click.argument("plan_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--year", type=int, required=True, help="Calendar year of the timetable.")
+@click.option("--unit", default=None, help="Only this unit's members and their sessions.")
+@click.option(
+    "--format",
+    "kind",
+    type=click.Choice(["xlsx", "csv", "ics"]),
+    default="xlsx",
+    show_default=True,
+    help="A workbook, CSV tables, or iCalendar files.",
+)
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(),
+    default=None,
+    help="Folder to write into [default: PLAN_DIR/timetables]; for xlsx also a .xlsx file.",
+)
+@click.option(
+    "--scenario",
+    "scenario_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The plan's scenario [default: scenario_path in PLAN_DIR/summary.json].",
+)
+@click.option(
+    "--per",
+    type=click.Choice(["member", "unit"]),
+    default="member",
+    show_default=True,
+    help="For ics: one calendar per member or per unit.",
+)
+def timetable(
+    plan_dir: str,
+    year: int,
+    unit: str | None,
+    kind: str,
+    out_path: str | None,
+    scenario_path: str | None,
+    per: str,
+) -> None:
+    """Write one year's timetable of a plan: calendar, rosters, unit lists and coverage.
+
+    xlsx writes timetable-YEAR.xlsx, csv the folder timetable-YEAR/ and ics the folder
+    calendars-YEAR/ (calendars-YEAR-by-unit/ with --per unit); with --unit, -UNIT follows
+    the year. Each appears whole or not at all.
+
+    Example: rotaplan timetable plan --year 2026 --format ics --per unit
+    """
+    from pathlib import Path
+
+    from solver.timetable import TimetableError, build_timetable, write_timetables
+    from solver.timetable_xlsx import write_xlsx
+
+    plan = Path(plan_dir)
+    loaded = _load(scenario_path or _recorded_scenario(plan))
+    try:
+        pairs = _timetable_pairs(loaded, plan)
+        out = Path(out_path) if out_path else plan / "timetables"
+        if kind == "xlsx" and out.suffix.lower() == ".xlsx":
+            written = [write_xlsx(build_timetable(loaded, pairs, year, unit), out)]
+        else:
+            written = write_timetables(
+                loaded, pairs, out, years=[year], unit=unit, formats=(kind,), per=per
+            )
+    except ScenarioError as error:
+        _bad_input(error)
+    except TimetableError as error:
+        click.echo(str(error), err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    for path in written:
+        click.echo(f"timetable written to {path}")
+
+
+def _recorded_scenario(plan_dir: Path) -> str:
+    """The scenario path a plan folder's summary.json records; exit 2 when there is none."""
+    import json
+
+    summary = plan_dir / "summary.json"
+    try:
+        recorded = json.loads(summary.read_text(encoding="utf-8")).get("scenario_path")
+    except (OSError, ValueError, AttributeError):
+        recorded = None
+    if not recorded:
+        click.echo(f"{summary} records no scenario_path: give --scenario SCENARIO", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    return str(recorded)
+
+
+def _timetable_pairs(scenario: Scenario, plan_dir: Path) -> list[tuple[str, str]]:
+    """The plan's assignments, and, in a re-planned folder, the past attendances it kept."""
+    from checker import read_assignments
+
+    pairs = read_assignments(plan_dir)
+    history = plan_dir / "history.csv"
+    if history.is_file():
+        # Past sessions the scenario still lists belong in their year's timetable.
+        pairs += [p for p in read_assignments(history) if p[1] in scenario.session_by_id]
+    return pairs
+
+
+@main.command()
+@scenario_argument
+@click.option(
+    "--previous",
+    "previous_dir",
+    required=True,
+    type=click.Path(exists=True),
+    help="The published plan folder (or its assignments.csv).",
+)
+@click.option(
+    "--from", "from_text", required=True, help="First day the plan may change (YYYY-MM-DD)."
+)
+@click.option(
+    "--completed",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="CSV member_id,session_id,status (attended or missed) of past sessions.",
+)
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write."
+)
+@click.option("--time-limit", default=120.0, show_default=True, help="Seconds for the whole solve.")
+@click.option("--workers", default=0, show_default=True, help="CP-SAT workers; 0 uses every core.")
+@click.option("--seed", default=0, show_default=True, help="Random seed of the search.")
+@click.option("--quiet", is_flag=True, help="No progress display.")
+def replan(
+    scenario: str,
+    previous_dir: str,
+    from_text: str,
+    completed: str | None,
+    out_dir: str,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    quiet: bool,
+) -> None:
+    """Re-plan from a date, keeping what happened and moving as little as possible.
+
+    Sessions starting before --from count as they happened (or as --completed says) and
+    close; from that day on, the plan changes only where rules and requirements need it.
+    SCENARIO is the new scenario: members may have joined, left or changed category,
+    sessions may be cancelled or added. Writes the plan with changes.csv, history.csv and
+    scenario.json (the scenario as solved: rotaplan check OUT/scenario.json OUT).
+
+    Example: rotaplan replan scenario.yaml --previous plan-2025 --from 2026-01-01 --out plan-2026
+    """
+    from checker import read_assignments
+    from models.dates import parse_date
+    from solver import SolveOptions
+    from solver import replan as replanning
+
+    try:
+        from_date = parse_date(from_text)
+    except ValueError as error:
+        click.echo(f"--from: {error}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    loaded = _load(scenario)
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    try:
+        previous = read_assignments(previous_dir)
+        sessions = replanning.read_previous_sessions(previous_dir)
+        rows = replanning.read_completed(completed) if completed else None
+        with _showing_progress(options, quiet):
+            plan, report = replanning.replan(
+                loaded, previous, from_date, rows, options, previous_sessions=sessions
+            )
+    except ScenarioError as error:
+        _bad_input(error)
+    _report_plan(plan, out_dir, lambda out: replanning.write_replan(plan, report, out))
+    counts = report.counts()
+    click.echo(
+        f"changes from {from_date}: "
+        + ", ".join(f"{kind} {n}" for kind, n in counts.items())
+        + f"; {len(report.history)} past attendance(s) kept as history, {report.missed} missed"
+    )
+    for note in report.notes:
+        click.echo(f"note: {note}")
 
 
 @main.command()
