@@ -337,7 +337,13 @@ class Explainer:
         ]
 
     def data_groups(self, requirement_id: str) -> list[DataGroup]:
-        """Windows that no session can serve by the data alone, grouped by reason."""
+        """Windows that no plan can meet, by the data alone, grouped by reason.
+
+        A window with no session, or none open to the member, is grouped by the rule that
+        shuts most of its sessions; one whose open sessions, all taken, still fall short
+        (class hours, or a count above the courses a member may take) is ``short_offer``.
+        Limits, caps and seats are not counted: what is reported here is short for sure.
+        """
         requirement = self._requirement(requirement_id)
         eligibility = self.loads.eligibility
         groups: dict[str, list[tuple[str, DateRange]]] = defaultdict(list)
@@ -353,6 +359,9 @@ class Explainer:
                 )
                 closures = [eligibility.closure(member.id, s) for s in sessions]
                 if "" in closures:
+                    open_ = [s for s, c in zip(sessions, closures, strict=True) if not c]
+                    if _shortfall(requirement, done + self._most_on_offer(requirement, open_)):
+                        groups["short_offer"].append((member.id, window))
                     continue
                 counts = Counter(closures)
                 key = (
@@ -361,8 +370,21 @@ class Explainer:
                     else "no_session"
                 )
                 groups[key].append((member.id, window))
-        order = ["no_session", *CLOSURES]
+        order = ["no_session", *CLOSURES, "short_offer"]
         return [DataGroup(k, groups[k]) for k in order if k in groups]
+
+    def _most_on_offer(self, requirement: Requirement, sessions: list[Session]) -> float:
+        """Completions (or class hours) the sessions give at most, all taken: a
+        non-repeatable course counts once, with its longest session."""
+        best: dict[str, float] = {}
+        total = 0.0
+        for session in sessions:
+            gain = self.scenario.session_hours(session) if requirement.is_hours else 1.0
+            if self.scenario.course_of(session).repeatable:
+                total += gain
+            else:
+                best[session.course] = max(best.get(session.course, 0.0), gain)
+        return total + sum(best.values())
 
     def requirement_lines(self, requirement_id: str) -> Iterator[str]:
         """Who the requirement leaves unmet and why (with a plan), or what the data rules out."""
@@ -419,11 +441,10 @@ class Explainer:
             return
         yield "  " + self.text(note("req.data_header", count=count))
         for group in groups:
-            label = (
-                note("cause.no_session")
-                if group.key == "no_session"
-                else note("req.closed_by", closure=note(f"closure.{group.key}"))
-            )
+            if group.key in ("no_session", "short_offer"):
+                label = note(f"req.{group.key}")
+            else:
+                label = note("req.closed_by", closure=note(f"closure.{group.key}"))
             members = list(dict.fromkeys(m for m, _ in group.windows))
             yield self.text(
                 note(

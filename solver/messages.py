@@ -275,12 +275,17 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "req.example": ("    e.g. {member} {window}: {reason}", "    例如{member} {window}：{reason}"),
     "req.data_header": (
-        "from the data alone (no plan): {count} window(s) have no eligible session",
-        "仅按数据（无计划）：{count}个窗口没有可参加的班次",
+        "from the data alone (no plan): {count} window(s) cannot be met by any plan",
+        "仅按数据（无计划）：{count}个窗口无论怎样安排都无法满足",
     ),
     "req.data_ok": (
-        "from the data alone (no plan): every window has at least one eligible session",
-        "仅按数据（无计划）：每个窗口都至少有一个可参加的班次",
+        "from the data alone (no plan): every window has enough open sessions to be met",
+        "仅按数据（无计划）：每个窗口都有足够的可参加班次",
+    ),
+    "req.no_session": ("no session in the window", "窗口内没有班次"),
+    "req.short_offer": (
+        "the open sessions fall short even if all are taken",
+        "可参加的班次全部参加也不够",
     ),
     "req.closed_by": (
         "every session is closed to them: {closure}",

@@ -163,8 +163,30 @@ def test_requirement_from_the_data_alone_groups_by_reason(scenario_dict):
         )
     )
     lines = list(Explainer(scenario).requirement_lines("need_c"))
-    assert "  from the data alone (no plan): 1 window(s) have no eligible session" in lines
+    assert "  from the data alone (no plan): 1 window(s) cannot be met by any plan" in lines
     assert "  every session is closed to them: during leave: 1 window(s): B" in lines
+
+
+def test_requirement_from_the_data_alone_finds_too_little_on_offer(scenario_dict):
+    scenario = load_scenario(
+        scenario_dict(
+            members=["A", {"id": "B", "unavailable": ["2026-09-01/2026-09-30"]}],
+            courses=[{"id": "elearn", "repeatable": True}, {"id": "rotation", "hours": 24}],
+            sessions=[
+                {"id": "EL-1", "course": "elearn", "start": "2026-05-15"},
+                {"id": "EL-2", "course": "elearn", "start": "2026-09-15"},
+                {"id": "ROT-1", "course": "rotation", "start": "2026-04-13"},
+                {"id": "ROT-2", "course": "rotation", "start": "2026-10-12"},
+            ],
+            requirements=[{"id": "hours", "min_hours": 40}],
+        )
+    )
+    # On offer to A: 8 + 8 + one rotation (24, not repeatable) = 40. B's leave takes EL-2
+    # away: 32 at most, short of 40 whatever the plan.
+    groups = Explainer(scenario).data_groups("hours")
+    assert [(g.key, [m for m, _ in g.windows]) for g in groups] == [("short_offer", ["B"])]
+    lines = list(Explainer(scenario, lang="zh").requirement_lines("hours"))
+    assert "  可参加的班次全部参加也不够：1个窗口：B" in lines
 
 
 def test_unknown_member_or_requirement_is_an_explain_error(branch):
