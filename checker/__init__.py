@@ -8,4 +8,5 @@ from .check import CheckReport as CheckReport
 from .check import UnmetWindow as UnmetWindow
 from .check import Violation as Violation
 from .check import check_plan as check_plan
+from .check import plan_terms as plan_terms
 from .plan_file import read_assignments as read_assignments

@@ -402,3 +402,8 @@ def _imbalance(scenario: Scenario, plan: _Plan) -> int:
         planned = sum(first_year.values())
         total += sum(abs(len(years) * first_year[year] - planned) for year in years)
     return total
+
+
+def plan_terms(scenario: Scenario, pairs: Iterable[tuple[str, str]]) -> dict[str, int]:
+    """Every objective term of a plan, without checking its rules."""
+    return objective_terms(scenario, _Plan(scenario, list(pairs)))[0]

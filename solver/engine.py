@@ -1,27 +1,34 @@
-"""The lexicographic solve: one CP-SAT stage per objective term, most important first.
+"""The lexicographic solve: one stage per objective term, most important first.
 
 Each stage minimises its term with every earlier term held at the value it reached, and
-starts from the previous stage's plan as a complete hint, so an earlier term is never
-traded for a later one and no stage starts from nothing.
+starts from the plan the previous stage left, so an earlier term is never traded for a
+later one and no stage starts from nothing. The first plan comes from a fast construction.
+
+Small scenarios are solved on the whole CP-SAT model, which proves optimality. Large ones
+are improved by a neighbourhood search of small exact models while the whole model runs
+beside it to prove a bound; see ``solver.search``.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 import time
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
 from ortools.sat.python import cp_model
 
-from checker import check_plan
+from checker import check_plan, plan_terms
 from models import Scenario
 
+from .construct import construct
 from .instance import Instance, build_instance
 from .model import RotaModel
 from .reasons import explain_unmet
 from .result import Plan, StageReport, Status
+from .search import NeighbourhoodSearch
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -36,7 +43,7 @@ class Progress(Protocol):
 
     def stage_started(self, term: str, index: int, count: int, budget: float) -> None: ...
 
-    def improved(self, term: str, value: float, bound: float, elapsed: float) -> None: ...
+    def improved(self, term: str, value: float, bound: float | None, elapsed: float) -> None: ...
 
     def stage_finished(self, report: StageReport) -> None: ...
 
@@ -47,20 +54,37 @@ class SolveError(RuntimeError):
 
 @dataclass
 class SolveOptions:
+    """How a solve may spend its time.
+
+    ``search_above_pairs``: scenarios with more eligible pairs than this are improved by
+    neighbourhood search beside the whole model; smaller ones are solved on the whole model.
+    """
+
     time_limit: float = 120.0
-    workers: int = 0  # 0: as many as the machine has
+    workers: int = 0  # 0: every core
     seed: int = 0
     progress: Progress | None = None
     first_term_share: float = 0.6  # of the time, for the most important term
+    search_above_pairs: int = 25_000
+
+    @property
+    def threads(self) -> int:
+        return self.workers if self.workers > 0 else max(1, os.cpu_count() or 1)
 
 
 @dataclass
 class _Search:
-    """State shared between the search thread and the thread that waits on it."""
+    """State shared with the threads that run CP-SAT, so Ctrl-C can stop them."""
 
-    solver: cp_model.CpSolver | None = None
     stop: threading.Event = field(default_factory=threading.Event)
+    running: list[cp_model.CpSolver] = field(default_factory=list)
     interrupted: bool = False
+
+    def interrupt(self) -> None:
+        self.interrupted = True
+        self.stop.set()
+        for solver in list(self.running):
+            solver.stop_search()
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -68,9 +92,11 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
         super().__init__()
         self.term, self.progress, self.started = term, progress, started
         self.solutions = 0
+        self.best: float | None = None
 
     def on_solution_callback(self) -> None:
         self.solutions += 1
+        self.best = self.objective_value
         if self.progress is not None:
             self.progress.improved(
                 self.term,
@@ -93,134 +119,322 @@ def solve(scenario: Scenario, options: SolveOptions | None = None, **settings: o
     """
     options = options or SolveOptions(**settings)  # type: ignore[arg-type]
     started = time.monotonic()
+    search = _Search()
     instance = build_instance(scenario)
-    rota = RotaModel(instance)
-    build_seconds = time.monotonic() - started
-    if scenario.strict:
-        rota.model.add(rota.terms["unmet"] == 0)
-    stages, solution, search = _lexicographic(rota, options, started)
-    plan = _plan_from(instance, rota, stages, solution, search, options)
-    plan.build_seconds = build_seconds
+    keep = sorted(instance.previous_pairs.values())
+    taken = np.zeros(instance.num_pairs, dtype=bool)
+    taken[construct(instance, keep=keep)] = True
+    first_plan = time.monotonic() - started
+    deadline = started + options.time_limit
+    try:
+        if scenario.strict or instance.num_pairs <= options.search_above_pairs:
+            stages, decided, terms = _whole_model_stages(instance, taken, options, search, deadline)
+        else:
+            stages, decided, terms = _search_stages(instance, taken, options, search, deadline)
+    except KeyboardInterrupt:
+        search.interrupt()
+        raise
+    complete = len(stages) == len(terms)
+    plan = _plan_from(instance, stages, decided, complete, search, options)
+    plan.build_seconds = first_plan
     plan.seconds = time.monotonic() - started
     return plan
 
 
-def _lexicographic(rota: RotaModel, options: SolveOptions, started: float):
+def _budget(options: SolveOptions, index: int, count: int, deadline: float) -> float:
+    remaining = max(0.0, deadline - time.monotonic())
+    share = options.first_term_share if index == 0 and count > 1 else 1 / (count - index)
+    return remaining * share
+
+
+def _terms_to_optimise(rota: RotaModel) -> list[str]:
     scenario = rota.instance.scenario
-    deadline = started + options.time_limit
-    search = _Search()
+    return [t for t in scenario.objective if not isinstance(rota.terms[t], (int, float))]
+
+
+# -- the whole model, stage by stage --------------------------------------------------------
+
+
+def _whole_model_stages(
+    instance: Instance, taken: np.ndarray, options: SolveOptions, search: _Search, deadline: float
+):
+    rota = RotaModel(instance)
+    if instance.scenario.strict:
+        rota.model.add(rota.terms["unmet"] == 0)
+    terms = _terms_to_optimise(rota)
     stages: list[StageReport] = []
+    rota.hint(taken)
     solution: list[int] | None = None
-    terms = [t for t in scenario.objective if not _is_constant(rota.terms[t])]
     for index, term in enumerate(terms):
-        remaining = deadline - time.monotonic()
-        if search.interrupted or (remaining <= 0 and solution is not None):
+        if search.interrupted:
             break
-        share = (
-            options.first_term_share if index == 0 and len(terms) > 1 else 1 / (len(terms) - index)
-        )
-        budget = max(remaining * share, 0.5 if solution is None else 0.05)
+        budget = _budget(options, index, len(terms), deadline)
+        if solution is not None and budget <= 0:
+            break
+        budget = max(budget, 1.0 if solution is None else 0.05)
         if options.progress is not None:
             options.progress.stage_started(term, index, len(terms), budget)
-        report, values, solver = _stage(rota, term, budget, solution, options, search)
+        report, values, solver = _stage(rota, term, budget, options, search)
         stages.append(report)
         if options.progress is not None:
             options.progress.stage_finished(report)
-        if report.status == Status.INFEASIBLE or values is None:
+        if values is None:
             if solution is None:
-                return stages, None, search
+                return stages, None, terms
             break
         solution = values
+        _hint_all(rota, values)
         # Hold this term where it got, so no later stage can trade it away.
         rota.model.add(rota.terms[term] <= round(solver.value(rota.terms[term])))
     if not terms:
-        report, values, _ = _stage(rota, None, max(1.0, options.time_limit), None, options, search)
-        solution = values
-        stages.append(report) if report.status == Status.INFEASIBLE else None
-    return stages, solution, search
+        report, solution, _ = _stage(
+            rota, None, max(1.0, deadline - time.monotonic()), options, search
+        )
+        if solution is None:
+            stages.append(report)
+    if solution is None:
+        return stages, None, terms
+    decided = np.zeros(instance.num_pairs, dtype=bool)
+    for p, var in rota.vars.attend.items():
+        decided[p] = bool(solution[var.index])
+    return stages, decided, terms
+
+
+def _hint_all(rota: RotaModel, values: list[int]) -> None:
+    rota.model.clear_hints()
+    hint = rota.model.proto.solution_hint
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
 
 
 def _stage(
-    rota: RotaModel,
-    term: str | None,
-    budget: float,
-    hint: list[int] | None,
-    options: SolveOptions,
-    search: _Search,
+    rota: RotaModel, term: str | None, budget: float, options: SolveOptions, search: _Search
 ):
     model = rota.model
     model.clear_objective()
     if term is not None:
         model.minimize(rota.terms[term])
-    model.clear_hints()
-    if hint is not None:
-        proto = model.proto.solution_hint
-        proto.vars.extend(range(len(hint)))
-        proto.values.extend(hint)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = budget
-    solver.parameters.num_workers = options.workers
-    solver.parameters.random_seed = options.seed
-    solver.parameters.catch_sigint_signal = False
+    solver = _solver(budget, options.threads, options.seed)
+    # Interleaved search is CP-SAT's deterministic parallel mode: the same seed and
+    # worker count give the same plan.
+    solver.parameters.interleave_search = options.threads > 1
     watcher = _Watcher(term or "feasibility", options.progress, time.monotonic())
-    status = _run_interruptibly(solver, model, watcher, search)
+    status = _run(solver, model, watcher, search)
     stage_status = _STATUS.get(status, Status.UNKNOWN)
-    values = None
-    value = bound = None
+    values = value = bound = None
     if stage_status in (Status.OPTIMAL, Status.FEASIBLE):
         values = list(solver.response_proto.solution)
         if term is not None:
-            value = int(round(solver.objective_value))
-            bound = (
-                int(round(solver.best_objective_bound))
-                if stage_status == Status.FEASIBLE
-                else value
-            )
+            value = round(solver.objective_value)
+            bound = round(solver.best_objective_bound) if stage_status == Status.FEASIBLE else value
     report = StageReport(
         term=term or "feasibility",
         status=stage_status,
         value=value,
         bound=bound,
-        seconds=solver.wall_time,
+        seconds=solver.response_proto.wall_time,
         solutions=watcher.solutions,
     )
     return report, values, solver
 
 
-def _run_interruptibly(
-    solver: cp_model.CpSolver, model: cp_model.CpModel, watcher: _Watcher, search: _Search
+def _solver(budget: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, budget)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.catch_sigint_signal = False
+    return solver
+
+
+def _run(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    watcher: cp_model.CpSolverSolutionCallback | None,
+    search: _Search,
 ) -> int:
-    """Run the search in a thread so that Ctrl-C reaches us and stops it cleanly."""
+    """Run CP-SAT in a thread and wait on an event, so Ctrl-C reaches us and stops it cleanly."""
     outcome: list[int] = []
-    thread = threading.Thread(
-        target=lambda: outcome.append(solver.solve(model, watcher)), daemon=True
-    )
-    thread.start()
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome.append(solver.solve(model, watcher))
+        finally:
+            done.set()
+
+    search.running.append(solver)
+    threading.Thread(target=work, daemon=True).start()
     try:
-        while thread.is_alive():
-            thread.join(0.1)
+        while not done.wait(0.1):
+            pass
     except KeyboardInterrupt:
         search.interrupted = True
         solver.stop_search()
-        thread.join()
+        done.wait()
+    finally:
+        search.running.remove(solver)
     return outcome[0] if outcome else cp_model.UNKNOWN
 
 
-def _is_constant(expr: object) -> bool:
-    return isinstance(expr, (int, float))
+# -- neighbourhood search with the whole model proving a bound beside it ----------------------
+
+
+@dataclass
+class _BoundRun:
+    """The whole model minimising the stage's term in a thread: a bound, maybe a better plan."""
+
+    solver: cp_model.CpSolver
+    thread: threading.Thread
+    done: threading.Event
+    status: list[int] = field(default_factory=list)
+    live_bound: list[float] = field(default_factory=list)
+
+
+def _search_stages(
+    instance: Instance, taken: np.ndarray, options: SolveOptions, search: _Search, deadline: float
+):
+    rota = RotaModel(instance)
+    terms = _terms_to_optimise(rota)
+    neighbourhoods = NeighbourhoodSearch(instance, taken, workers=1, seed=options.seed)
+    stages: list[StageReport] = []
+    for index, term in enumerate(terms):
+        budget = _budget(options, index, len(terms), deadline)
+        if search.interrupted or budget <= 0.05:
+            break
+        if options.progress is not None:
+            options.progress.stage_started(term, index, len(terms), budget)
+        neighbourhoods.hold(terms[:index])
+        report = _search_stage(rota, neighbourhoods, term, budget, options, search)
+        stages.append(report)
+        if options.progress is not None:
+            options.progress.stage_finished(report)
+        # Hold this term where it got, so no later stage can trade it away.
+        rota.model.add(rota.terms[term] <= report.value)
+    return stages, neighbourhoods.taken, terms
+
+
+def _search_stage(
+    rota: RotaModel,
+    neighbourhoods: NeighbourhoodSearch,
+    term: str,
+    budget: float,
+    options: SolveOptions,
+    search: _Search,
+) -> StageReport:
+    """Search neighbourhoods while the whole model proves a bound, until the budget is spent
+    or the bound meets the plan."""
+    started = time.monotonic()
+    instance = rota.instance
+    rota.model.clear_objective()
+    rota.model.minimize(rota.terms[term])
+    rota.hint(neighbourhoods.taken)
+    bound_run = _start_bound(rota, budget, options, search)
+    value = _terms_of(instance, neighbourhoods.taken)[term]
+
+    def improved(delta: int) -> None:
+        nonlocal value
+        value -= delta
+        if options.progress is not None:
+            options.progress.improved(term, value, _bound_of(bound_run), time.monotonic() - started)
+
+    try:
+        neighbourhoods.run(
+            term,
+            started + budget,
+            on_improve=improved,
+            stop=lambda: bound_run.done.is_set() or search.stop.is_set(),
+        )
+    except KeyboardInterrupt:
+        search.interrupt()
+    bound_run.solver.stop_search()
+    bound_run.done.wait()
+    if bound_run.solver in search.running:
+        search.running.remove(bound_run.solver)
+    _adopt_if_better(rota, bound_run, neighbourhoods, term)
+    reached = _terms_of(instance, neighbourhoods.taken)[term]
+    bound = _bound_of(bound_run)
+    return StageReport(
+        term=term,
+        status=Status.OPTIMAL if bound is not None and reached <= bound else Status.FEASIBLE,
+        value=reached,
+        bound=None if bound is None else min(max(bound, 0), reached),
+        seconds=time.monotonic() - started,
+    )
+
+
+def _start_bound(
+    rota: RotaModel, budget: float, options: SolveOptions, search: _Search
+) -> _BoundRun:
+    solver = _solver(budget, max(1, options.threads - 1), options.seed)
+    done = threading.Event()
+    run = _BoundRun(solver, threading.Thread(), done)
+    # The bound as CP-SAT proves it, for the live display while the search runs.
+    solver.best_bound_callback = run.live_bound.append
+
+    def work() -> None:
+        try:
+            run.status.append(solver.solve(rota.model))
+        finally:
+            done.set()
+
+    run.thread = threading.Thread(target=work, daemon=True)
+    search.running.append(solver)
+    run.thread.start()
+    return run
+
+
+def _bound_of(run: _BoundRun) -> int | None:
+    """The best bound the whole model has proven so far, or None before it has one."""
+    if run.done.is_set() and run.status and run.status[0] in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return int(np.ceil(run.solver.best_objective_bound - 1e-6))
+    if run.done.is_set() and run.status and run.status[0] == cp_model.INFEASIBLE:
+        return None
+    return int(np.ceil(max(run.live_bound) - 1e-6)) if run.live_bound else None
+
+
+def _adopt_if_better(
+    rota: RotaModel, run: _BoundRun, neighbourhoods: NeighbourhoodSearch, term: str
+) -> None:
+    """The whole model sometimes finds a better plan than the search: take it then."""
+    if not run.status or run.status[0] not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return
+    current = _terms_of(rota.instance, neighbourhoods.taken)[term]
+    if round(run.solver.objective_value) < current:
+        solution = run.solver.response_proto.solution
+        for p, var in rota.vars.attend.items():
+            neighbourhoods.taken[p] = bool(solution[var.index])
+
+
+def _terms_of(instance: Instance, taken: np.ndarray) -> dict[str, int]:
+    return plan_terms(instance.scenario, _pairs(instance, taken))
+
+
+def _pairs(instance: Instance, taken: np.ndarray) -> list[tuple[str, str]]:
+    scenario = instance.scenario
+    return [
+        (
+            scenario.members[int(instance.pair_member[p])].id,
+            scenario.sessions[int(instance.pair_session[p])].id,
+        )
+        for p in np.flatnonzero(taken)
+    ]
+
+
+# -- the plan ---------------------------------------------------------------------------------
 
 
 def _plan_from(
     instance: Instance,
-    rota: RotaModel,
-    stages: Sequence[StageReport],
-    solution: list[int] | None,
+    stages: list[StageReport],
+    taken: np.ndarray | None,
+    complete: bool,
     search: _Search,
     options: SolveOptions,
 ) -> Plan:
     scenario = instance.scenario
     settings = {"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed}
-    if solution is None:
+    if taken is None:
         status = (
             Status.INFEASIBLE
             if any(s.status == Status.INFEASIBLE for s in stages)
@@ -232,38 +446,26 @@ def _plan_from(
             [],
             {},
             None,
-            list(stages),
+            stages,
             interrupted=search.interrupted,
             settings=settings,
         )
-    pairs = _decode(instance, rota, solution)
+    pairs = _pairs(instance, taken)
     report = check_plan(scenario, pairs)
     if not report.ok:
         broken = "; ".join(str(v) for v in report.violations[:5])
         raise SolveError(f"the engine's plan breaks {len(report.violations)} rule(s): {broken}")
-    proven = all(s.status == Status.OPTIMAL for s in stages) and not search.interrupted
+    proven = complete and not search.interrupted and all(s.status == Status.OPTIMAL for s in stages)
     bound = next((s.bound for s in stages if s.status != Status.OPTIMAL), None)
-    status = Status.OPTIMAL if proven else Status.FEASIBLE
-    unmet = explain_unmet(scenario, pairs, report.unmet)
+    unmet = explain_unmet(scenario, pairs, report.unmet, proven=proven)
     return Plan(
         scenario,
-        status,
+        Status.OPTIMAL if proven else Status.FEASIBLE,
         pairs,
         report.objective,
         bound,
-        list(stages),
+        stages,
         unmet=unmet,
         interrupted=search.interrupted,
         settings=settings,
     )
-
-
-def _decode(instance: Instance, rota: RotaModel, solution: list[int]) -> list[tuple[str, str]]:
-    scenario = instance.scenario
-    pairs = []
-    for p, var in enumerate(rota.vars.attend):
-        if solution[var.index]:
-            member = scenario.members[int(instance.pair_member[p])]
-            session = scenario.sessions[int(instance.pair_session[p])]
-            pairs.append((member.id, session.id))
-    return pairs

@@ -57,19 +57,58 @@ class Instance:
     windows: list[WindowDemand]
     member_team: list[str]
     pinned: np.ndarray  # pair indices
+    session_year: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    session_months: list[list[tuple[tuple[int, int], int]]] = field(default_factory=list)
+    windows_by_member: list[list[int]] = field(default_factory=list)  # windows that need something
     dropped_pairs: int = 0
     previous_pairs: dict[tuple[int, int], int] = field(default_factory=dict)
     previous_outside: int = 0
+    _team_index: np.ndarray | None = None
+    _pair_index: dict[tuple[int, int], int] | None = None
+    _columns: dict[str, np.ndarray] | None = None
+    _requirement_sessions: dict[int, np.ndarray] = field(default_factory=dict)
 
     @property
     def num_pairs(self) -> int:
         return len(self.pair_member)
 
+    @property
+    def member_team_index(self) -> np.ndarray:
+        """Each member's team as a number, for array lookups."""
+        if self._team_index is None:
+            names = {team: i for i, team in enumerate(sorted(set(self.member_team)))}
+            self._team_index = np.array([names[t] for t in self.member_team], dtype=np.int64)
+        return self._team_index
+
+    def requirement_sessions(self, r: int) -> np.ndarray:
+        """Which sessions count for requirement ``r``, as a boolean array."""
+        if r not in self._requirement_sessions:
+            requirement = self.scenario.requirements[r]
+            self._requirement_sessions[r] = np.array(
+                [requirement.counts_course(s.course) for s in self.scenario.sessions], dtype=bool
+            )
+        return self._requirement_sessions[r]
+
+    def windows_of_members(self, members: np.ndarray) -> list[int]:
+        return [w for m in members for w in self.windows_by_member[int(m)]]
+
     def pair_index(self) -> dict[tuple[int, int], int]:
-        return {
-            (int(m), int(s)): p
-            for p, (m, s) in enumerate(zip(self.pair_member, self.pair_session, strict=True))
-        }
+        """Pair index by (member, session); built once."""
+        if self._pair_index is None:
+            self._pair_index = {
+                (m, s): p
+                for p, (m, s) in enumerate(
+                    zip(self.pair_member.tolist(), self.pair_session.tolist(), strict=True)
+                )
+            }
+        return self._pair_index
+
+    @property
+    def columns(self) -> dict[str, np.ndarray]:
+        """Member attributes as arrays, for selector masks."""
+        if self._columns is None:
+            self._columns = member_columns(self.scenario)
+        return self._columns
 
 
 def build_instance(scenario: Scenario) -> Instance:
@@ -108,10 +147,31 @@ def build_instance(scenario: Scenario) -> Instance:
         windows=windows,
         member_team=[m.team for m in members],
         pinned=np.zeros(0, dtype=np.int64),
+        session_year=np.array([s.start.year for s in sessions], dtype=np.int64),
+        session_months=[days_by_month(s.start, s.last_day) for s in sessions],
+        windows_by_member=_windows_by_member(windows, len(members)),
         dropped_pairs=dropped,
     )
     _index_pinned_and_previous(instance)
     return instance
+
+
+def days_by_month(start: dt.date, end: dt.date) -> list[tuple[tuple[int, int], int]]:
+    """How many of a session's days fall in each month."""
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    day = start
+    while day <= end:
+        counts[(day.year, day.month)] += 1
+        day += dt.timedelta(days=1)
+    return sorted(counts.items())
+
+
+def _windows_by_member(windows: list[WindowDemand], size: int) -> list[list[int]]:
+    by_member: list[list[int]] = [[] for _ in range(size)]
+    for w, window in enumerate(windows):
+        if window.need > 0:
+            by_member[window.member].append(w)
+    return by_member
 
 
 def _hours_scale(scenario: Scenario) -> int:
@@ -313,6 +373,12 @@ def _useful_pairs(scenario, pair_member, pair_session, windows) -> np.ndarray:
         dtype=bool,
     )
     keep |= needs_crowd[pair_session]
+    # A balanced requirement counts first completions whether or not a window still needs them.
+    columns = member_columns(scenario)
+    for requirement in scenario.requirements:
+        if requirement.balance:
+            counted = np.array([requirement.counts_course(s.course) for s in sessions], dtype=bool)
+            keep |= counted[pair_session] & selector_mask(requirement.who, columns)[pair_member]
     wanted = {(row.member, row.session) for row in scenario.pinned}
     wanted |= set(scenario.previous or ())
     if wanted:

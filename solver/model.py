@@ -1,10 +1,15 @@
-"""The CP-SAT model: one boolean per eligible pair, one method per rule family of SPEC.md."""
+"""The CP-SAT model: one boolean per eligible pair, one method per rule family of SPEC.md.
+
+A model decides for a *scope*: every member (the whole scenario), or some members with
+everyone else's assignments fixed (a neighbourhood of the search), or some members with
+the rules that tie members together through sessions dropped (a relaxation whose optimum
+bounds the whole scenario's).
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -12,151 +17,216 @@ from ortools.sat.python import cp_model
 
 from models.dates import touches_any
 
-from .instance import Instance, member_columns, selector_mask, share_fraction
+from .instance import Instance, selector_mask, share_fraction
+
+
+@dataclass
+class Scope:
+    """Which members a model decides for, and what the others are fixed to."""
+
+    members: np.ndarray  # member indices the model decides for
+    background: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    relaxed: bool = False  # drop capacity, min_size, mix and together (for a bound)
+    """``background``: pair indices taken by members outside the scope."""
+
+    @classmethod
+    def everyone(cls, instance: Instance) -> Scope:
+        return cls(np.arange(len(instance.scenario.members)))
 
 
 @dataclass
 class Variables:
     """The model's decision variables, made only where a rule or term needs them."""
 
-    attend: list[cp_model.IntVar]  # one per eligible pair
+    attend: dict[int, cp_model.IntVar]  # pair index -> attends
     runs: dict[int, cp_model.IntVar] = field(default_factory=dict)  # session -> runs
     shortfall: dict[int, cp_model.IntVar] = field(default_factory=dict)  # window -> shortfall
 
 
 class RotaModel:
-    """Builds the CP-SAT model of an instance: the hard rules, then one expression per term."""
+    """Builds the CP-SAT model of an instance within a scope: rules, then one expression per term."""
 
-    def __init__(self, instance: Instance):
+    def __init__(self, instance: Instance, scope: Scope | None = None):
         self.instance = instance
+        self.scope = scope or Scope.everyone(instance)
         self.model = cp_model.CpModel()
-        self.vars = Variables(
-            attend=[self.model.new_bool_var(f"x{p}") for p in range(instance.num_pairs)]
+        active = np.zeros(len(instance.scenario.members), dtype=bool)
+        active[self.scope.members] = True
+        self.active = active
+        self.whole = bool(active.all()) and not len(self.scope.background)
+        self.pairs = np.concatenate(
+            [instance.pairs_of_member[m] for m in self.scope.members]
+            or [np.zeros(0, dtype=np.int64)]
         )
+        self.vars = Variables(attend={int(p): self.model.new_bool_var(f"x{p}") for p in self.pairs})
+        self.pairs_of_session = _group_by(instance.pair_session[self.pairs], self.pairs)
+        self.background = np.asarray(self.scope.background, dtype=np.int64)
+        self.fixed_of_session = _count_by(instance.pair_session[self.background])
         self.terms: dict[str, cp_model.LinearExprT] = {}
         self._add_rules()
         self._add_terms()
 
+    def x(self, pairs: Iterable[int]) -> list[cp_model.IntVar]:
+        return [self.vars.attend[int(p)] for p in pairs]
+
+    def hint(self, taken: np.ndarray) -> None:
+        """Hint every pair variable from a plan held as a boolean per pair."""
+        self.model.clear_hints()
+        hint = self.model.proto.solution_hint
+        hint.vars.extend(var.index for var in self.vars.attend.values())
+        hint.values.extend(int(v) for v in taken[list(self.vars.attend)])
+
     # -- hard rules, in the order SPEC.md gives them ---------------------------------
 
     def _add_rules(self) -> None:
-        self._session_size()
-        self._mix_shares()
+        if not self.scope.relaxed:
+            self._session_size()
+            self._mix_shares()
+            self._together()
         self._away_overlap_and_gap()
         self._non_repeatable()
         self._member_day_caps()
         self._member_hour_and_session_caps()
         self._team_caps()
-        self._together()
         self._pinned()
 
     def _session_size(self) -> None:
         """Capacity always; a session that runs has at least ``min_size`` attendees."""
-        instance, x = self.instance, self.vars.attend
-        for s, session in enumerate(instance.scenario.sessions):
-            pairs = instance.pairs_of_session[s]
-            if not len(pairs):
-                continue
-            attendees = _total(x[p] for p in pairs)
-            needs_flag = session.min_size > 1 or session.fixed_cost > 0
-            if needs_flag:
+        scenario = self.instance.scenario
+        for s, pairs in self.pairs_of_session.items():
+            session = scenario.sessions[s]
+            fixed = self.fixed_of_session.get(s, 0)
+            attendees = _total(self.x(pairs))
+            room = session.capacity - fixed
+            if fixed == 0 and (session.min_size > 1 or session.fixed_cost > 0):
                 runs = self.model.new_bool_var(f"runs{s}")
                 self.vars.runs[s] = runs
-                self.model.add(attendees <= min(session.capacity, len(pairs)) * runs)
+                self.model.add(attendees <= min(room, len(pairs)) * runs)
                 if session.min_size > 1:
                     self.model.add(attendees >= session.min_size * runs)
-                if len(pairs) < session.min_size:
-                    self.model.add(runs == 0)
-            elif len(pairs) > session.capacity:
-                self.model.add(attendees <= session.capacity)
+            elif fixed > 0 and session.min_size > fixed:
+                self.model.add(attendees >= session.min_size - fixed)
+            if len(pairs) > room:
+                self.model.add(attendees <= room)
 
     def _mix_shares(self) -> None:
         """``min_share`` and ``max_share`` of a running session, as integer inequalities."""
-        instance, x = self.instance, self.vars.attend
+        instance = self.instance
         scenario = instance.scenario
-        columns = member_columns(scenario)
-        for s, session in enumerate(scenario.sessions):
-            pairs = instance.pairs_of_session[s]
-            rules = scenario.course_by_id[session.course].mix
-            if not len(pairs) or not rules:
-                continue
+        columns = instance.columns if any(c.mix for c in scenario.courses) else {}
+        for s, pairs in self.pairs_of_session.items():
+            rules = scenario.course_by_id[scenario.sessions[s].course].mix
             for rule in rules:
-                matched = selector_mask(rule.who, columns)[instance.pair_member[pairs]]
-                if rule.min_share is not None and rule.min_share > 0:
-                    share = share_fraction(rule.min_share)
-                    # den * matching - num * all >= 0, which an empty session meets too.
-                    coefs = np.where(matched, share.denominator - share.numerator, -share.numerator)
-                    self.model.add(_weighted(x, pairs, coefs) >= 0)
-                if rule.max_share is not None and rule.max_share < 1:
-                    share = share_fraction(rule.max_share)
-                    coefs = np.where(matched, share.numerator - share.denominator, share.numerator)
-                    self.model.add(_weighted(x, pairs, coefs) >= 0)
+                matches = selector_mask(rule.who, columns)
+                matched = matches[instance.pair_member[pairs]]
+                fixed_all = self.fixed_of_session.get(s, 0)
+                fixed_matched = 0
+                if fixed_all:
+                    others = self.background[instance.pair_session[self.background] == s]
+                    fixed_matched = int(matches[instance.pair_member[others]].sum())
+                for share, sign in ((rule.min_share, 1), (rule.max_share, -1)):
+                    if share is None or (sign == 1 and share <= 0) or (sign == -1 and share >= 1):
+                        continue
+                    f = share_fraction(share)
+                    # den * matching - num * all >= 0 (min), reversed for max; empty sessions pass.
+                    coefs = sign * np.where(matched, f.denominator - f.numerator, -f.numerator)
+                    offset = sign * (f.denominator * fixed_matched - f.numerator * fixed_all)
+                    self.model.add(_weighted(self.x(pairs), coefs) + offset >= 0)
+
+    def _together(self) -> None:
+        """Listed members attend every session of the course all together or not at all."""
+        instance = self.instance
+        scenario = instance.scenario
+        member_index = {m.id: i for i, m in enumerate(scenario.members)}
+        index = instance.pair_index()
+        sessions_of: dict[str, list[int]] = defaultdict(list)
+        for s, session in enumerate(scenario.sessions):
+            sessions_of[session.course].append(s)
+        taken = set(self.background.tolist()) if scenario.together else set()
+        for group in scenario.together:
+            members = [member_index[m] for m in group.members]
+            if not any(self.active[m] for m in members):
+                continue
+            for s in sessions_of[group.course]:
+                pairs = [index.get((m, s)) for m in members]
+                variables = [
+                    self.vars.attend[p] for p in pairs if p is not None and p in self.vars.attend
+                ]
+                fixed = [
+                    p in taken for m, p in zip(members, pairs, strict=True) if not self.active[m]
+                ]
+                if None in pairs or (fixed and not all(fixed)):
+                    for var in variables:  # someone of the group cannot attend, so none does
+                        self.model.add(var == 0)
+                elif fixed:
+                    for var in variables:  # the others are fixed as attending
+                        self.model.add(var == 1)
+                else:
+                    for var in variables[1:]:
+                        self.model.add(var == variables[0])
 
     def _away_overlap_and_gap(self) -> None:
         """No two away sessions sharing a day or closer than ``min_gap_days``, as cliques."""
-        instance, x = self.instance, self.vars.attend
-        for m, pairs in enumerate(instance.pairs_of_member):
+        instance = self.instance
+        for m in self.scope.members:
+            pairs = instance.pairs_of_member[m]
             sessions = instance.pair_session[pairs]
             away = instance.session_away[sessions]
             if away.sum() < 2:
                 continue
             gap = instance.limits[m].min_gap_days or 0
-            chosen = pairs[away]
-            chosen_sessions = sessions[away]
-            for clique in _interval_cliques(
-                instance.session_start[chosen_sessions], instance.session_end[chosen_sessions] + gap
-            ):
-                self.model.add_at_most_one(x[p] for p in chosen[clique])
+            chosen, chosen_sessions = pairs[away], sessions[away]
+            starts = instance.session_start[chosen_sessions]
+            for clique in _interval_cliques(starts, instance.session_end[chosen_sessions] + gap):
+                self.model.add_at_most_one(self.x(chosen[clique]))
 
     def _non_repeatable(self) -> None:
         """At most one session of a non-repeatable course per member (history removed pairs)."""
-        instance, x = self.instance, self.vars.attend
+        instance = self.instance
         scenario = instance.scenario
-        repeatable = {c.id for c in scenario.courses if c.repeatable}
-        for pairs in instance.pairs_of_member:
-            by_course: dict[str, list[int]] = defaultdict(list)
-            for p in pairs:
-                course = scenario.sessions[instance.pair_session[p]].course
-                if course not in repeatable:
-                    by_course[course].append(int(p))
-            for chosen in by_course.values():
+        repeatable = np.array(
+            [scenario.course_by_id[s.course].repeatable for s in scenario.sessions]
+        )
+        course_of = np.array([s.course for s in scenario.sessions], dtype=object)
+        for m in self.scope.members:
+            pairs = instance.pairs_of_member[m]
+            sessions = instance.pair_session[pairs]
+            once = ~repeatable[sessions]
+            for chosen in _group_by(course_of[sessions[once]], pairs[once]).values():
                 if len(chosen) > 1:
-                    self.model.add_at_most_one(x[p] for p in chosen)
+                    self.model.add_at_most_one(self.x(chosen))
 
     def _member_day_caps(self) -> None:
         """Days away per year and per month; each day counts in its own month and year."""
         instance = self.instance
-        for m, pairs in enumerate(instance.pairs_of_member):
+        for m in self.scope.members:
             limits = instance.limits[m]
             if limits.max_days_per_year is None and limits.max_days_per_month is None:
                 continue
             per_year: dict[int, list[tuple[int, int]]] = defaultdict(list)
             per_month: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-            for p in pairs:
+            for p in instance.pairs_of_member[m]:
                 s = instance.pair_session[p]
                 if not instance.session_away[s]:
                     continue
-                for (year, month), days in _days_by_month(
-                    instance.session_start[s], instance.session_end[s]
-                ):
+                for (year, month), days in instance.session_months[s]:
                     per_month[(year, month)].append((int(p), days))
-            for (year, _), items in per_month.items():
-                per_year[year].extend(items)
+                    per_year[year].append((int(p), days))
             self._cap(per_year, limits.max_days_per_year)
             self._cap(per_month, limits.max_days_per_month)
 
     def _member_hour_and_session_caps(self) -> None:
         """Class hours and sessions per year, counted in the year a session starts."""
         instance = self.instance
-        for m, pairs in enumerate(instance.pairs_of_member):
+        for m in self.scope.members:
             limits = instance.limits[m]
             if limits.max_hours_per_year is None and limits.max_sessions_per_year is None:
                 continue
             hours: dict[int, list[tuple[int, int]]] = defaultdict(list)
             count: dict[int, list[tuple[int, int]]] = defaultdict(list)
-            for p in pairs:
+            for p in instance.pairs_of_member[m]:
                 s = instance.pair_session[p]
-                year = dt.date.fromordinal(int(instance.session_start[s])).year
+                year = int(instance.session_year[s])
                 hours[year].append((int(p), int(instance.session_hours[s])))
                 count[year].append((int(p), 1))
             if limits.max_hours_per_year is not None:
@@ -167,192 +237,206 @@ class RotaModel:
     def _cap(self, groups: dict, cap: int | None) -> None:
         if cap is None:
             return
-        x = self.vars.attend
         for items in groups.values():
             if sum(w for _, w in items) > cap:
-                self.model.add(_weighted(x, [p for p, _ in items], [w for _, w in items]) <= cap)
+                pairs, weights = zip(*items, strict=True)
+                self.model.add(_weighted(self.x(pairs), weights) <= cap)
 
     def _team_caps(self) -> None:
         """Members of a team away on one day: at most the team's cap, on every day.
 
         The set of sessions under way changes only where one starts, so one constraint per
-        maximal group of sessions that share a day covers every day.
+        maximal group of sessions sharing a day covers every day; members of the team who
+        are outside the scope count with what they are fixed to.
         """
-        instance, x = self.instance, self.vars.attend
+        instance = self.instance
         by_team: dict[str, list[int]] = defaultdict(list)
-        for m, team in enumerate(instance.member_team):
-            by_team[team].append(m)
-        for team, member_indices in by_team.items():
+        for m in self.scope.members:
+            by_team[instance.member_team[m]].append(int(m))
+        fixed_away = self._background_away_by_team()
+        for team, members in by_team.items():
             cap = instance.rules[team].cap
             if cap is None:
                 continue
-            pairs = np.concatenate([instance.pairs_of_member[m] for m in member_indices])
+            pairs = np.concatenate([instance.pairs_of_member[m] for m in members])
             pairs = pairs[instance.session_away[instance.pair_session[pairs]]]
-            if len(pairs) <= cap:
+            fixed = fixed_away.get(team, {})
+            if len(pairs) + sum(fixed.values()) <= cap:
                 continue
-            sessions = np.unique(instance.pair_session[pairs])
             pairs_in = _group_by(instance.pair_session[pairs], pairs)
+            sessions = np.array(sorted(set(pairs_in) | set(fixed)), dtype=np.int64)
             starts, ends = instance.session_start[sessions], instance.session_end[sessions]
             for clique in _interval_cliques(starts, ends, smallest=1):
-                chosen = [p for s in sessions[clique] for p in pairs_in[int(s)]]
-                if len(chosen) <= cap:
+                chosen = [p for s in sessions[clique] for p in pairs_in.get(int(s), ())]
+                room = cap - sum(fixed.get(int(s), 0) for s in sessions[clique])
+                if len(chosen) <= room:
                     continue
-                if cap == 1:
-                    self.model.add_at_most_one(x[p] for p in chosen)
+                if room == 1:
+                    self.model.add_at_most_one(self.x(chosen))
                 else:
-                    self.model.add(_total(x[p] for p in chosen) <= cap)
+                    self.model.add(_total(self.x(chosen)) <= room)
 
-    def _together(self) -> None:
-        """Listed members attend every session of the course all together or not at all."""
-        instance, x = self.instance, self.vars.attend
-        scenario = instance.scenario
-        member_index = {m.id: i for i, m in enumerate(scenario.members)}
-        index = instance.pair_index()
-        for group in scenario.together:
-            members = [member_index[m] for m in group.members]
-            for s, session in enumerate(scenario.sessions):
-                if session.course != group.course:
-                    continue
-                pairs = [index.get((m, s)) for m in members]
-                present = [p for p in pairs if p is not None]
-                if len(present) < len(pairs):
-                    for p in present:  # someone of the group cannot attend, so none does
-                        self.model.add(x[p] == 0)
-                else:
-                    for p in present[1:]:
-                        self.model.add(x[p] == x[present[0]])
+    def _background_away_by_team(self) -> dict[str, dict[int, int]]:
+        """Per team of the scope and session: members outside the scope attending it."""
+        instance = self.instance
+        counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+        if not len(self.background):
+            return counts
+        teams = instance.member_team_index
+        in_scope_team = np.zeros(teams.max() + 1, dtype=bool)
+        in_scope_team[teams[self.scope.members]] = True
+        others = self.background[
+            in_scope_team[teams[instance.pair_member[self.background]]]
+            & instance.session_away[instance.pair_session[self.background]]
+        ]
+        for p in others.tolist():
+            counts[instance.member_team[instance.pair_member[p]]][
+                int(instance.pair_session[p])
+            ] += 1
+        return counts
 
     def _pinned(self) -> None:
         for p in self.instance.pinned:
-            self.model.add(self.vars.attend[int(p)] == 1)
+            if int(p) in self.vars.attend:
+                self.model.add(self.vars.attend[int(p)] == 1)
 
-    # -- objective terms -----------------------------------------------------------------
+    # -- objective terms: each is the scope's part; the rest is fixed ----------------------
 
     def _add_terms(self) -> None:
         self.terms["unmet"] = self._unmet()
         self.terms["changes"] = self._changes()
         self.terms["imbalance"] = self._imbalance()
-        self.terms["attendances"] = _total(self.vars.attend)
+        self.terms["attendances"] = _total(self.vars.attend.values())
         self.terms["cost"] = self._cost()
         self.terms["avoid"] = self._avoid()
 
     def _unmet(self) -> cp_model.LinearExprT:
         """Weighted shortfall over windows; one integer per window that needs something."""
-        x, total = self.vars.attend, []
-        for w, window in enumerate(self.instance.windows):
-            if window.need <= 0:
-                continue
+        instance = self.instance
+        total = []
+        for w in instance.windows_of_members(self.scope.members):
+            window = instance.windows[w]
             short = self.model.new_int_var(0, window.max_shortfall, f"short{w}")
             self.vars.shortfall[w] = short
-            served = _weighted(x, window.pairs, window.credit) if len(window.pairs) else 0
+            served = _weighted(self.x(window.pairs), window.credit) if len(window.pairs) else 0
             # scale * shortfall >= need - served makes the integer shortfall the ceiling.
             self.model.add(window.hours_scale * short + served >= window.need)
             total.append(window.weight * short)
         return _total(total)
 
     def _changes(self) -> cp_model.LinearExprT:
+        """Assignments in exactly one of the plan and ``previous``, for the scope's members."""
         instance = self.instance
         if instance.scenario.previous is None:
             return 0
-        x = self.vars.attend
         kept = set(instance.previous_pairs.values())
-        removed = len(kept) - _total(x[p] for p in kept)
-        added = _total(x[p] for p in range(instance.num_pairs) if p not in kept)
-        return instance.previous_outside + removed + added
+        removed = [var for p, var in self.vars.attend.items() if p in kept]
+        added = [var for p, var in self.vars.attend.items() if p not in kept]
+        # Previous assignments no plan can keep are changes whatever the scope decides.
+        outside = instance.previous_outside if self.whole else 0
+        return outside + len(removed) - _total(removed) + _total(added)
 
     def _imbalance(self) -> cp_model.LinearExprT:
         """Sum over years of ``|N * F_y - S|`` for each ``balance`` requirement."""
-        instance = self.instance
-        scenario = instance.scenario
+        scenario = self.instance.scenario
         years = scenario.years
         terms = []
         for r, requirement in enumerate(scenario.requirements):
             if not requirement.balance:
                 continue
-            firsts = self._first_completions(r, years)
-            total = sum(sum(f) for f in firsts.values())
+            firsts, fixed = self._first_completions(r)
+            total = _total(v for year in years for v in firsts[year]) + sum(fixed.values())
             for year in years:
-                deviation = len(years) * sum(firsts[year]) - total
-                bound = len(years) * len(scenario.members)
-                spread = self.model.new_int_var(0, bound, f"imb{r}_{year}")
+                deviation = len(years) * (_total(firsts[year]) + fixed[year]) - total
+                spread = self.model.new_int_var(
+                    0, len(years) * len(scenario.members), f"imb{r}_{year}"
+                )
                 self.model.add(spread >= deviation)
                 self.model.add(spread >= -deviation)
                 terms.append(spread)
         return _total(terms)
 
-    def _first_completions(self, r: int, years: Sequence[int]) -> dict[int, list]:
-        """Per year, expressions that are 1 for members whose first completion is that year."""
-        instance, x = self.instance, self.vars.attend
+    def _first_completions(self, r: int) -> tuple[dict[int, list], dict[int, int]]:
+        """Per year: expressions that are 1 for scope members whose first completion is then,
+        and the count of members outside the scope whose first completion is then."""
+        instance = self.instance
         scenario = instance.scenario
         requirement = scenario.requirements[r]
-        courses = set(requirement.courses or ())
+        years = scenario.years
         firsts: dict[int, list] = {year: [] for year in years}
-        for m, member in enumerate(scenario.members):
-            if not requirement.who.matches(member):
+        fixed: dict[int, int] = dict.fromkeys(years, 0)
+        first_fixed: dict[int, int] = {}
+        counted = instance.requirement_sessions(r)[instance.pair_session[self.background]]
+        for p in self.background[counted].tolist():
+            s = int(instance.pair_session[p])
+            m = int(instance.pair_member[p])
+            if requirement.who.matches(scenario.members[m]):
+                year = int(instance.session_year[s])
+                first_fixed[m] = min(first_fixed.get(m, year), year)
+        for year in first_fixed.values():
+            fixed[year] += 1
+        courses = set(requirement.courses or ())
+        single = len(courses) == 1 and not scenario.course_by_id[next(iter(courses))].repeatable
+        for m in self.scope.members:
+            if not requirement.who.matches(scenario.members[m]):
                 continue
             by_year: dict[int, list[int]] = defaultdict(list)
             for p in instance.pairs_of_member[m]:
-                session = scenario.sessions[instance.pair_session[p]]
-                if session.course in courses:
-                    by_year[session.start.year].append(int(p))
-            if not by_year:
-                continue
-            single = len(courses) == 1 and not scenario.course_by_id[next(iter(courses))].repeatable
+                s = int(instance.pair_session[p])
+                if scenario.sessions[s].course in courses:
+                    by_year[int(instance.session_year[s])].append(int(p))
             if single:
                 # At most one completion in the horizon: its year is the first one.
                 for year, pairs in by_year.items():
-                    firsts[year].append(_total(x[p] for p in pairs))
+                    firsts[year].append(_total(self.x(pairs)))
                 continue
-            seen_before: cp_model.IntVar | int = 0
+            seen_before: cp_model.IntVar | None = None
             for year in years:
                 if not by_year.get(year):
                     continue
                 seen = self.model.new_bool_var(f"seen{r}_{m}_{year}")
-                self.model.add_max_equality(
-                    seen,
-                    [x[p] for p in by_year[year]]
-                    + ([seen_before] if not isinstance(seen_before, int) else []),
-                )
-                firsts[year].append(seen - seen_before)
+                earlier = [seen_before] if seen_before is not None else []
+                self.model.add_max_equality(seen, self.x(by_year[year]) + earlier)
+                firsts[year].append(seen - seen_before if seen_before is not None else seen)
                 seen_before = seen
-        return firsts
+        return firsts, fixed
 
     def _cost(self) -> cp_model.LinearExprT:
-        instance, x = self.instance, self.vars.attend
-        sessions = instance.scenario.sessions
-        seat = [
-            (p, sessions[s].seat_cost)
-            for p, s in enumerate(instance.pair_session)
-            if sessions[s].seat_cost
-        ]
-        fixed = [
-            (runs, sessions[s].fixed_cost)
-            for s, runs in self.vars.runs.items()
-            if sessions[s].fixed_cost
-        ]
-        variables = [x[p] for p, _ in seat] + [runs for runs, _ in fixed]
-        return cp_model.LinearExpr.weighted_sum(variables, [c for _, c in seat + fixed])
+        """Seat costs of the scope's assignments, fixed costs of sessions only it makes run."""
+        scenario = self.instance.scenario
+        variables, costs = [], []
+        for p, var in self.vars.attend.items():
+            seat = scenario.sessions[self.instance.pair_session[p]].seat_cost
+            if seat:
+                variables.append(var)
+                costs.append(seat)
+        for s, runs in self.vars.runs.items():
+            if scenario.sessions[s].fixed_cost:
+                variables.append(runs)
+                costs.append(scenario.sessions[s].fixed_cost)
+        return _weighted(variables, costs)
 
     def _avoid(self) -> cp_model.LinearExprT:
-        instance, x = self.instance, self.vars.attend
+        instance = self.instance
         scenario = instance.scenario
         chosen = []
-        for m, member in enumerate(scenario.members):
+        for m in self.scope.members:
+            member = scenario.members[m]
             if not member.avoid:
                 continue
             for p in instance.pairs_of_member[m]:
                 session = scenario.sessions[instance.pair_session[p]]
                 if touches_any(session.start, session.last_day, member.avoid):
-                    chosen.append(x[p])
+                    chosen.append(self.vars.attend[int(p)])
         return _total(chosen)
 
 
-def _total(variables) -> cp_model.LinearExprT:
+def _total(variables: Iterable) -> cp_model.LinearExprT:
     return cp_model.LinearExpr.sum(list(variables))
 
 
-def _weighted(x: list, pairs, coefs) -> cp_model.LinearExprT:
-    return cp_model.LinearExpr.weighted_sum([x[p] for p in pairs], [int(c) for c in coefs])
+def _weighted(variables: list, coefs: Iterable) -> cp_model.LinearExprT:
+    return cp_model.LinearExpr.weighted_sum(variables, [int(c) for c in coefs])
 
 
 def _interval_cliques(
@@ -375,18 +459,15 @@ def _interval_cliques(
             yield order[[j for _, j in open_ends]]
 
 
-def _days_by_month(start: int, end: int) -> Iterator[tuple[tuple[int, int], int]]:
-    day = dt.date.fromordinal(int(start))
-    last = dt.date.fromordinal(int(end))
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    while day <= last:
-        counts[(day.year, day.month)] += 1
-        day += dt.timedelta(days=1)
-    yield from counts.items()
-
-
-def _group_by(keys: np.ndarray, values: np.ndarray) -> dict[int, list[int]]:
-    groups: dict[int, list[int]] = defaultdict(list)
-    for key, value in zip(keys, values, strict=True):
-        groups[int(key)].append(int(value))
+def _group_by(keys: np.ndarray, values: np.ndarray) -> dict:
+    groups: dict = defaultdict(list)
+    for key, value in zip(keys.tolist(), values.tolist(), strict=True):
+        groups[key].append(value)
     return groups
+
+
+def _count_by(keys: np.ndarray) -> dict[int, int]:
+    counts: dict[int, int] = defaultdict(int)
+    for key in keys.tolist():
+        counts[key] += 1
+    return counts

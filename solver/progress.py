@@ -13,8 +13,14 @@ from rich.text import Text
 from .result import StageReport
 
 
-def _gap(value: float, bound: float) -> str:
+def _gap(value: float, bound: float | None) -> str:
+    if bound is None:
+        return "n/a"
     return f"{(value - bound) / max(1.0, abs(value)):.2%}"
+
+
+def _bound(bound: float | None) -> str:
+    return "none yet" if bound is None else f"{bound:.0f}"
 
 
 class LogProgress:
@@ -33,11 +39,11 @@ class LogProgress:
         self._say(f"stage {index + 1}/{count}: minimising {term} (up to {budget:.0f}s)")
         self._last = 0.0
 
-    def improved(self, term: str, value: float, bound: float, elapsed: float) -> None:
+    def improved(self, term: str, value: float, bound: float | None, elapsed: float) -> None:
         now = time.monotonic()
         if now - self._last >= self.every:
             self._last = now
-            self._say(f"  {term} = {value:.0f}, bound {bound:.0f}, gap {_gap(value, bound)}")
+            self._say(f"  {term} = {value:.0f}, bound {_bound(bound)}, gap {_gap(value, bound)}")
 
     def stage_finished(self, report: StageReport) -> None:
         value = "none" if report.value is None else report.value
@@ -68,11 +74,11 @@ class LiveProgress(LogProgress):
         self._stage_started = time.monotonic()
         self.live.update(Text(f"{self._stage}: searching (up to {budget:.0f}s)"))
 
-    def improved(self, term: str, value: float, bound: float, elapsed: float) -> None:
+    def improved(self, term: str, value: float, bound: float | None, elapsed: float) -> None:
         total = time.monotonic() - self._started
         self.live.update(
             Text(
-                f"{self._stage}: best {value:.0f}  bound {bound:.0f}  gap {_gap(value, bound)}  "
+                f"{self._stage}: best {value:.0f}  bound {_bound(bound)}  gap {_gap(value, bound)}  "
                 f"stage {elapsed:.1f}s  total {total:.1f}s"
             )
         )

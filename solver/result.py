@@ -62,6 +62,8 @@ class Unmet:
             "window_end": self.window_end.isoformat(),
             "shortfall": self.shortfall,
             "reason": self.reason,
+            "cause": self.cause,
+            "weight": self.weight,
         }
 
 
@@ -118,6 +120,7 @@ class Plan:
             "unmet": [u.as_dict() for u in self.unmet],
             "conflicts": list(self.conflicts),
             "scenario": self.scenario.name,
+            "scenario_path": _source_of(self.scenario),
             "settings": dict(self.settings),
         }
 
@@ -141,3 +144,9 @@ class Plan:
         from .writer import write_plan
 
         return write_plan(self, Path(out_dir))
+
+
+def _source_of(scenario: Scenario) -> str | None:
+    """The scenario file's absolute path, so later commands can find it from the plan."""
+    source = getattr(scenario, "source", None)
+    return str(Path(source).resolve()) if source is not None else None

@@ -38,9 +38,10 @@ def write_plan(plan: Plan, out_dir: Path) -> Path:
 
 def replace_folder(staging: Path, target: Path) -> None:
     """Move ``staging`` to ``target``; an existing ``target`` is swapped out, then removed."""
-    for path in staging.iterdir():
-        with open(path, "rb") as handle:
-            os.fsync(handle.fileno())
+    for path in staging.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as handle:
+                os.fsync(handle.fileno())
     if target.exists():
         retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
         os.rename(target, retired / target.name)

@@ -47,11 +47,6 @@ def test_mini_example_solves_to_its_known_optimum(solve_checked):
     assert [s.term for s in plan.stages] == [t for t in scenario.objective if t != "changes"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine: the tutorial scenario (30 members, 46 sessions, 2 years) reaches no "
-    "proven optimum in 20 s on 2 workers; the changes and cost stages end FEASIBLE",
-)
 def test_tutorial_scenario_solves_to_optimal(solve_checked):
     if not TUTORIAL.is_file():
         pytest.skip(f"the tutorial scenario {TUTORIAL} is not written yet")
@@ -151,13 +146,6 @@ def rotaplan_command() -> list[str]:
     return [found]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: on Python 3.11 Ctrl-C inside Thread.join(0.1) marks the search "
-    "thread stopped (bpo-45274 handling), so solver/engine.py _run_interruptibly's "
-    "thread.join() returns at once with no outcome and _stage reads solver.wall_time "
-    "before CP-SAT returned: RuntimeError 'solve() has not been called.', exit 1, no plan",
-)
 def test_ctrl_c_writes_the_best_plan_so_far(tmp_path):
     scenario_path = large_scenario(tmp_path / "scenario", members=300, years=3)
     out = tmp_path / "plan"
@@ -200,12 +188,6 @@ def test_ctrl_c_writes_the_best_plan_so_far(tmp_path):
 # -- results a caller can rely on ------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: with workers=2 and seed=3 the mini example's OPTIMAL solves differ "
-    "in their pairs from run to run (CP-SAT's parallel portfolio picks among tied optima); "
-    "nothing in the engine makes a proven plan canonical",
-)
 def test_same_seed_and_workers_give_the_same_plan_when_proven(solve_checked):
     # Twelve runs rather than two: among tied optima, two runs agree by chance often
     # enough to hide the difference, twelve hardly ever.

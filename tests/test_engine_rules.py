@@ -707,12 +707,6 @@ def test_imbalance_spreads_first_completions_over_the_years(scenario_dict, solve
     assert sorted(s for _, s in plan.pairs) == ["R26", "R26", "R27"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="engine bug: solver/instance.py _useful_pairs drops pairs of members whose "
-    "balance window is already met by history, but imbalance counts their planned "
-    "completions too, so a plan with lower imbalance is out of the model",
-)
 def test_imbalance_may_ask_for_a_completion_history_already_gave(scenario_dict, solve_checked):
     scenario = load_scenario(
         scenario_dict(

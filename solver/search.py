@@ -1,0 +1,230 @@
+"""Large-neighbourhood search: re-solve a few dozen members exactly, everyone else fixed.
+
+On a company-size scenario one CP-SAT move over the whole model costs seconds; a model of
+one neighbourhood (the members around an unmet window, a few teams, the attendees of a
+course's sessions) builds and solves in a fraction of that, with every rule exact because
+the fixed members count with what they hold. Each move keeps every earlier term where it
+is and never makes the current term worse, so the plan only improves.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from .instance import Instance
+from .model import RotaModel, Scope
+
+
+@dataclass
+class SearchStats:
+    moves: int = 0
+    improvements: int = 0
+    seconds: float = 0.0
+
+
+class NeighbourhoodSearch:
+    """Improves a complete plan, held as a boolean per eligible pair."""
+
+    def __init__(self, instance: Instance, taken: np.ndarray, workers: int = 1, seed: int = 0):
+        self.instance = instance
+        self.taken = taken.astype(bool).copy()
+        self.workers = max(1, workers)
+        self.rng = np.random.default_rng(seed)
+        self.size = 80  # members per neighbourhood; adapts to how fast moves solve
+        self.move_seconds = 2.0
+        self.parameters: dict[str, object] = {}
+        self._teams = _members_by(instance.member_team)
+        self._units = _members_by([m.unit for m in instance.scenario.members])
+        flat = [
+            (w, p, c)
+            for w, window in enumerate(instance.windows)
+            for p, c in zip(window.pairs, window.credit, strict=True)
+        ]
+        self._window_of = np.array([w for w, _, _ in flat], dtype=np.int64)
+        self._window_pair = np.array([p for _, p, _ in flat], dtype=np.int64)
+        self._window_credit = np.array([c for _, _, c in flat], dtype=np.int64)
+        self._window_need = np.array([w.need for w in instance.windows], dtype=np.int64)
+        self._window_weight = np.array([w.weight for w in instance.windows], dtype=np.int64)
+
+    # -- the loop -----------------------------------------------------------------------
+
+    def run(self, term: str, deadline: float, on_improve=None, stop=None) -> SearchStats:
+        """Move until the deadline or ``stop()``; ``on_improve(delta)`` hears each gain."""
+        stats = SearchStats()
+        started = time.monotonic()
+        pickers = self._pickers(term)
+        while time.monotonic() + 0.2 < deadline and not (stop is not None and stop()):
+            picker = pickers[stats.moves % len(pickers)]
+            members = picker()
+            if len(members) == 0:
+                stats.moves += 1
+                if (
+                    stats.moves > 50
+                    and stats.improvements == 0
+                    and term == "unmet"
+                    and not self.shortfalls().any()
+                ):
+                    break
+                continue
+            gain = self._move(term, members, deadline)
+            stats.moves += 1
+            if gain > 0:
+                stats.improvements += 1
+                if on_improve is not None:
+                    on_improve(gain)
+        stats.seconds = time.monotonic() - started
+        return stats
+
+    def _move(self, term: str, members: np.ndarray, deadline: float) -> int:
+        """Re-solve one neighbourhood; the gain on the term (0 when nothing improved)."""
+        instance = self.instance
+        mine = np.isin(instance.pair_member, members)
+        background = np.flatnonzero(self.taken & ~mine)
+        rota = RotaModel(instance, Scope(np.sort(members), background))
+        current = self._current_values(rota)
+        if current is None:
+            return 0
+        for held_term, value in current.items():
+            if held_term != term and held_term in self._held_terms:
+                rota.model.add(rota.terms[held_term] <= value)
+        rota.model.minimize(rota.terms[term])
+        self._hint(rota)
+        solver = cp_model.CpSolver()
+        limit = min(self.move_seconds, max(0.1, deadline - time.monotonic()))
+        solver.parameters.max_time_in_seconds = limit
+        solver.parameters.num_workers = self.workers
+        solver.parameters.random_seed = int(self.rng.integers(1 << 30))
+        for name, value in self.parameters.items():
+            setattr(solver.parameters, name, value)
+        status = solver.solve(rota.model)
+        self._adapt(status, solver.wall_time, limit)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return 0
+        value = round(solver.objective_value)
+        if value > current[term]:
+            return 0
+        # Ties are taken too: a different plan of equal value lets the next moves go elsewhere.
+        for p, var in rota.vars.attend.items():
+            self.taken[p] = bool(solver.value(var))
+        return current[term] - value
+
+    _held_terms: tuple[str, ...] = ()
+
+    def hold(self, terms: list[str]) -> None:
+        """Terms earlier in the objective: moves keep each of them where it is."""
+        self._held_terms = tuple(terms)
+
+    def _current_values(self, rota: RotaModel) -> dict[str, int] | None:
+        """The scope's part of every term under the current plan, read from a fixed solve."""
+        self._hint(rota)
+        solver = cp_model.CpSolver()
+        solver.parameters.fix_variables_to_their_hinted_value = True
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 10
+        rota.model.clear_objective()
+        status = solver.solve(rota.model)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return None
+        return {term: round(solver.value(expr)) for term, expr in rota.terms.items()}
+
+    def _hint(self, rota: RotaModel) -> None:
+        rota.hint(self.taken)
+
+    def _adapt(self, status: int, seconds: float, limit: float) -> None:
+        if status == cp_model.OPTIMAL and seconds < 0.3 * limit:
+            self.size = min(int(self.size * 1.15) + 1, 600)
+        elif status != cp_model.OPTIMAL:
+            self.size = max(int(self.size * 0.8), 10)
+
+    # -- neighbourhoods ---------------------------------------------------------------------
+
+    def shortfalls(self) -> np.ndarray:
+        """Each window's shortfall under the current plan, in the requirement's units."""
+        served = np.bincount(
+            self._window_of,
+            weights=self._window_credit * self.taken[self._window_pair],
+            minlength=len(self._window_need),
+        ).astype(np.int64)
+        scales = np.array([w.hours_scale for w in self.instance.windows], dtype=np.int64)
+        missing = np.maximum(self._window_need - served, 0)
+        return -(-missing // scales)
+
+    def _pickers(self, term: str):
+        if term == "unmet":
+            return [self._around_unmet, self._around_unmet, self._teams_pick, self._course_pick]
+        return [self._teams_pick, self._course_pick, self._units_pick]
+
+    def _around_unmet(self) -> np.ndarray:
+        """Members short of something, their teammates (who share the team's daily away cap)
+        and the people holding the seats they could take."""
+        instance = self.instance
+        short = self.shortfalls() * self._window_weight
+        open_windows = np.flatnonzero(short)
+        if not len(open_windows):
+            return np.zeros(0, dtype=np.int64)
+        chosen: set[int] = set()
+        for w in self.rng.choice(open_windows, size=min(3, len(open_windows)), replace=False):
+            window = instance.windows[int(w)]
+            chosen.add(window.member)
+            chosen.update(self._teams[instance.member_team[window.member]])
+            sessions = np.unique(instance.pair_session[window.pairs])
+            self.rng.shuffle(sessions)
+            for s in sessions[:4]:
+                holders = [
+                    int(instance.pair_member[p])
+                    for p in instance.pairs_of_session[s]
+                    if self.taken[p]
+                ]
+                self.rng.shuffle(holders)
+                chosen.update(holders[: max(2, self.size // 8)])
+            if len(chosen) >= self.size:
+                break
+        return np.array(sorted(chosen), dtype=np.int64)
+
+    def _teams_pick(self) -> np.ndarray:
+        return self._groups_pick(self._teams)
+
+    def _units_pick(self) -> np.ndarray:
+        return self._groups_pick(self._units)
+
+    def _groups_pick(self, groups: dict[str, list[int]]) -> np.ndarray:
+        names = list(groups)
+        chosen: list[int] = []
+        for i in self.rng.permutation(len(names)):
+            if len(chosen) >= self.size:
+                break
+            chosen.extend(groups[names[i]])
+        return np.array(sorted(chosen), dtype=np.int64)
+
+    def _course_pick(self) -> np.ndarray:
+        """The attendees of some sessions of one course and year, who may swap seats."""
+        instance = self.instance
+        s = int(self.rng.integers(len(instance.scenario.sessions)))
+        course = instance.scenario.sessions[s].course
+        year = instance.session_year[s]
+        related = [
+            t
+            for t, other in enumerate(instance.scenario.sessions)
+            if other.course == course and instance.session_year[t] == year
+        ]
+        members = {
+            int(instance.pair_member[p])
+            for t in related
+            for p in instance.pairs_of_session[t]
+            if self.taken[p]
+        }
+        members_list = sorted(members)
+        self.rng.shuffle(members_list)
+        return np.array(sorted(members_list[: self.size]), dtype=np.int64)
+
+
+def _members_by(keys: list[str]) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for m, key in enumerate(keys):
+        groups[key].append(m)
+    return groups
