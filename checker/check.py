@@ -225,7 +225,8 @@ def _member_caps(plan: _Plan) -> Iterator[Violation]:
         limits = member_limits(scenario, scenario.member_by_id[member_id])
         days_year: Counter[int] = Counter()
         days_month: Counter[tuple[int, int]] = Counter()
-        hours_year: Counter[int] = Counter()
+        # Class hours may be fractional (a 1.5-hour session), so they add up as floats.
+        hours_year: defaultdict[int, float] = defaultdict(float)
         sessions_year: Counter[int] = Counter()
         for session in sessions:
             hours_year[session.start.year] += scenario.session_hours(session)

@@ -24,8 +24,9 @@ Ranges = Annotated[list[DateRange], BeforeValidator(parse_ranges)]
 Who = Annotated[Selector, BeforeValidator(parse_selector)]
 Id = Annotated[str, BeforeValidator(lambda v: _as_id(v))]
 
-TERMS = ("unmet", "changes", "imbalance", "attendances", "cost", "avoid")
-DEFAULT_OBJECTIVE = list(TERMS)
+Term = Literal["unmet", "changes", "imbalance", "attendances", "cost", "avoid"]
+TERMS: tuple[Term, ...] = ("unmet", "changes", "imbalance", "attendances", "cost", "avoid")
+DEFAULT_OBJECTIVE: list[Term] = list(TERMS)
 
 
 def _as_id(value: Any) -> Any:
@@ -301,9 +302,6 @@ class Horizon(Item):
     @property
     def range(self) -> DateRange:
         return DateRange(self.start, self.end)
-
-
-Term = Literal["unmet", "changes", "imbalance", "attendances", "cost", "avoid"]
 
 
 class Scenario(BaseModel):

@@ -12,7 +12,7 @@ from .rules import ineligibility, team_rules
 from .selector import SELECTOR_KEYS, Selector
 
 if TYPE_CHECKING:
-    from .scenario import Item, Scenario
+    from .scenario import Course, Member, Requirement, Scenario, Session
 
 MEMBER_FIELD = {
     "tiers": "tier",
@@ -41,7 +41,7 @@ def cross_check(scenario: Scenario) -> list[Problem]:
 
 
 def _duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
-    sections: list[tuple[str, Iterable[Item]]] = [
+    sections: list[tuple[str, Iterable[Member | Course | Session | Requirement]]] = [
         ("member", scenario.members),
         ("course", scenario.courses),
         ("session", scenario.sessions),

@@ -90,8 +90,8 @@ def members_table(scenario: Scenario, pairs: list[tuple[str, str]]) -> pd.DataFr
     for member_id, session_id in pairs:
         taken[member_id].append(scenario.session_by_id[session_id])
     history: dict[str, list] = defaultdict(list)
-    for row in scenario.history:
-        history[row.member].append((row.course, row.date))
+    for entry in scenario.history:
+        history[entry.member].append((entry.course, entry.date))
     rows = []
     for member in scenario.members:
         sessions = taken.get(member.id, [])
@@ -104,7 +104,7 @@ def members_table(scenario: Scenario, pairs: list[tuple[str, str]]) -> pd.DataFr
                 for day in each_day(s.start, s.last_day)
                 if day.year == year
             )
-            row = {
+            row: dict[str, str | float | int] = {
                 "member_id": member.id,
                 "year": year,
                 "days_away": away_days,

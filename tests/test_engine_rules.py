@@ -16,7 +16,7 @@ from models import load_scenario
 from models.scenario import TERMS
 from solver import Status
 
-NOTHING = dict.fromkeys(TERMS, 0)
+NOTHING: dict[str, int] = dict.fromkeys(TERMS, 0)
 TWO_YEARS = {"start": "2026-01-01", "end": "2027-12-31"}
 
 
