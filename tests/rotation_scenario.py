@@ -135,3 +135,110 @@ def rotation_scenario(members: int = 60, first_year: int = 2025, years: int = 3)
             {"teams": ["U3-B"], "blackout": [f"{year}-06-01/{year}-08-31" for year in span]},
         ],
     }
+
+
+def workshop_session(session_id: str, start: dt.date, days: int, **extra: Any) -> dict:
+    """A session of the away ``workshop`` course lasting ``days`` days from ``start``."""
+    row = {
+        "id": session_id,
+        "course": "workshop",
+        "start": start,
+        "end": start + dt.timedelta(days=days - 1),
+        "capacity": 5,
+    }
+    row.update(extra)
+    return row
+
+
+def midyear_scenario() -> dict:
+    """One year of workshops for a re-plan on 1 July: 12 days away a year at most.
+
+    M01 needs four workshops in 2026 and attended the two five-day ones of March and May;
+    after 1 July a two-day and two five-day workshops are left, so only the two-day one
+    still fits in M01's twelve days. M03, a branch secretary, attended the secretaries'
+    class in April. The March workshop is for unit U1 only.
+    """
+    members = [member_row(1, "U1", "T1"), member_row(2, "U1", "T1")]
+    members.append(member_row(3, "U2", "T2", "branch_secretary"))
+    return {
+        "version": 1,
+        "name": "年中重排",
+        "horizon": {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)},
+        "members": members,
+        "courses": [
+            {"id": "workshop", "label": "专题研讨班", "hours": 8, "repeatable": True},
+            {
+                "id": "secretary_class",
+                "label": COURSE_LABELS["party_affairs"],
+                "hours": 16,
+                "audience": {"categories": ["branch_secretary"]},
+            },
+        ],
+        "sessions": [
+            workshop_session("W-03", dt.date(2026, 3, 2), 5, audience={"units": ["U1"]}),
+            workshop_session("W-05", dt.date(2026, 5, 11), 5),
+            workshop_session("W-07", dt.date(2026, 7, 6), 2),
+            workshop_session("W-09", dt.date(2026, 9, 7), 5),
+            workshop_session("W-11", dt.date(2026, 11, 9), 5),
+            {
+                "id": "SEC-04",
+                "course": "secretary_class",
+                "start": dt.date(2026, 4, 14),
+                "end": dt.date(2026, 4, 15),
+                "capacity": 10,
+            },
+        ],
+        "requirements": [
+            {
+                "id": "workshops",
+                "who": {"members": ["M01"]},
+                "courses": ["workshop"],
+                "count": 4,
+                "window": "year",
+            }
+        ],
+        "limits": [{"max_days_per_year": 12}],
+    }
+
+
+def team_cap_scenario() -> dict:
+    """Team T1 may have one member away a day; M01's five-day camp runs over 1 July 2026.
+
+    M02 needs one class: the free one on 2 July, during the camp, or the dearer one on
+    9 July. M03 of another team fills the team out.
+    """
+    return {
+        "version": 1,
+        "horizon": {"start": dt.date(2026, 1, 1), "end": dt.date(2026, 12, 31)},
+        "members": [
+            member_row(1, "U1", "T1"),
+            member_row(2, "U1", "T1"),
+            member_row(3, "U1", "T2"),
+        ],
+        "courses": [
+            {"id": "camp", "label": "红色教育", "hours": 40},
+            {"id": "class", "label": "党课", "hours": 4},
+        ],
+        "sessions": [
+            {
+                "id": "CAMP-06",
+                "course": "camp",
+                "start": dt.date(2026, 6, 29),
+                "end": dt.date(2026, 7, 3),
+                "capacity": 5,
+            },
+            {"id": "CL-0702", "course": "class", "start": dt.date(2026, 7, 2), "capacity": 5},
+            {
+                "id": "CL-0709",
+                "course": "class",
+                "start": dt.date(2026, 7, 9),
+                "capacity": 5,
+                "seat_cost": 5,
+            },
+        ],
+        "requirements": [
+            {"id": "camp", "who": {"members": ["M01"]}, "courses": ["camp"]},
+            {"id": "class", "who": {"members": ["M02"]}, "courses": ["class"]},
+        ],
+        "team_limits": [{"teams": ["T1"], "max_away": 1}],
+    }

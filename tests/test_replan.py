@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +14,17 @@ import pytest
 import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
-from rotation_scenario import member_row, rotation_scenario, rotation_session
+from rotation_scenario import (
+    member_row,
+    midyear_scenario,
+    rotation_scenario,
+    rotation_session,
+    team_cap_scenario,
+)
 
 from checker import check_plan, read_assignments
 from cli import main
-from models import load_scenario
+from models import Scenario, Selector, load_scenario
 from solver import Plan, SolveOptions, Status, solve
 from solver.replan import (
     ChangeReport,
@@ -113,33 +120,36 @@ def test_replanned_plan_keeps_every_rule(replanned: tuple[Plan, ChangeReport, Pa
     assert again.violations == [] and again.objective == plan.objective
 
 
-def test_replan_keeps_completed_history(
+def test_replan_keeps_the_past_as_assignments(
     published: tuple[Plan, Path], replanned: tuple[Plan, ChangeReport, Path]
 ) -> None:
     previous, _ = published
     plan, report, folder = replanned
     missed, extra = completed_rows(previous)
-    history = {(row.member, row.course, row.date) for row in plan.scenario.history}
     sessions = previous.scenario.session_by_id
     year_one = [(m, s) for m, s in previous.pairs if sessions[s].start < FROM and m != LEAVER]
     assert len(year_one) > 60  # rotations, e-learning and Party-affairs classes of 2025
-    for member_id, session_id in year_one:
-        session = sessions[session_id]
-        row = (member_id, session.course, session.start)
-        if (member_id, session_id) == (missed.member_id, missed.session_id):
-            assert row not in history
-        else:
-            assert row in history
-    assert (extra.member_id, "elearn", dt.date(2025, 2, 20)) in history
-    # Year one is not re-planned: its sessions are closed and nobody is assigned to them.
-    assert all(s.start >= FROM for s in plan.scenario.sessions)
-    assert all(_starts(plan, s) >= FROM for _, s in plan.pairs)
+    attended = set(year_one) - {(missed.member_id, missed.session_id)}
+    attended.add((extra.member_id, extra.session_id))
+    # 2025 is in the plan as it happened: nobody added, the missed rotation gone, the extra in.
+    held = {(m, s) for m, s in plan.pairs if plan.scenario.session_by_id[s].start < FROM}
+    assert held == attended
+    assert {a.pair for a in report.past} == attended
+    assert {a.source for a in report.past} == {"plan", "completed"}
+    assert {(row.member, row.session) for row in plan.scenario.pinned} >= attended
+    # Past sessions are open to exactly their attendees.
+    for session in plan.scenario.sessions:
+        if session.start < FROM:
+            assert set(session.audience.members or ()) == {m for m, s in held if s == session.id}
+    # Nothing of the past had to become history, and none of it is a change.
+    assert report.history == [] and plan.scenario.history == []
+    assert pd.read_csv(folder / "history.csv").empty
+    assert not any(c.start and c.start < FROM and c.change != "left" for c in report.changes)
     # The member who missed the rotation is rotated later instead.
-    assert any(m == missed.member_id and s.startswith("ROT-") for m, s in plan.pairs)
+    assert any(m == missed.member_id and s.startswith("ROT-2026") for m, s in plan.pairs)
     assert report.missed == 1
-    kept = pd.read_csv(folder / "history.csv", dtype=str)
-    assert len(kept) == len(report.history) == len(year_one)  # one missed, one added
-    assert set(kept["source"]) == {"plan", "completed"}
+    written = set(read_assignments(folder))
+    assert attended <= written
 
 
 def test_roster_changes_need_no_hand_edits(
@@ -159,8 +169,12 @@ def test_roster_changes_need_no_hand_edits(
         c.member_id for c in report.changes if (c.change, c.from_session) == ("moved", cancelled)
     }
     assert booked and moved == booked
-    left = [c for c in report.changes if c.member_id == LEAVER]
-    assert left and all(c.change == "removed" for c in left)
+    # The leaver's past is not in the plan (they are not in the scenario): ``left``, no change.
+    sessions = previous.scenario.session_by_id
+    theirs = {s: sessions[s].start < FROM for m, s in previous.pairs if m == LEAVER}
+    left = {c.session_id: c.change for c in report.changes if c.member_id == LEAVER}
+    assert left == {s: "left" if past else "removed" for s, past in theirs.items()}
+    assert "left" in left.values() and "removed" in left.values()
 
 
 def test_replan_moves_few_assignments(
@@ -203,7 +217,9 @@ def test_written_folder_reports_the_changes(replanned: tuple[Plan, ChangeReport,
     assert changes.to_dict("records") == report.frame().astype(str).to_dict("records")
     summary = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
     section = summary["changes"]
-    assert {k: section[k] for k in ("added", "removed", "moved")} == report.counts()
+    assert {k: section[k] for k in ("added", "removed", "moved", "left")} == report.counts()
+    assert section["past_assignments"] == len(report.past) > 60
+    assert section["past_from_completed"] == 1
     assert section["from"] == "2026-01-01"
     assert sum(sum(c.values()) for c in section["per_member"].values()) == len(report.changes)
     assert section["per_member"][LEAVER]["removed"] >= 1
@@ -249,6 +265,152 @@ def test_scenario_document_loads_back_to_the_same_scenario() -> None:
 def test_changes_come_right_after_unmet() -> None:
     assert changes_after_unmet(["unmet", "cost", "changes"]) == ["unmet", "changes", "cost"]
     assert changes_after_unmet(["cost", "attendances"]) == ["changes", "cost", "attendances"]
+
+
+# -- the past counts toward limits and team caps --------------------------------------------
+
+JULY = dt.date(2026, 7, 1)
+
+
+def _days_away(scenario: Scenario, pairs: Iterable[tuple[str, str]], member: str) -> int:
+    """Days of 2026 the member spends at away sessions, counted by hand from the pairs."""
+    days = 0
+    for member_id, session_id in set(pairs):
+        session = scenario.session_by_id[session_id]
+        if member_id == member and scenario.course_by_id[session.course].away:
+            days += sum(
+                1 for n in range(session.days) if (session.start + dt.timedelta(n)).year == 2026
+            )
+    return days
+
+
+def _away_on(scenario: Scenario, pairs: Iterable[tuple[str, str]], team: str, day: dt.date) -> int:
+    """Members of a team at an away session on a day, counted by hand from the pairs."""
+    return sum(
+        1
+        for member_id, session_id in set(pairs)
+        if scenario.member_by_id[member_id].team == team
+        and scenario.is_away(scenario.session_by_id[session_id])
+        and scenario.session_by_id[session_id].start
+        <= day
+        <= scenario.session_by_id[session_id].last_day
+    )
+
+
+def _what_happened(folder: Path) -> list[tuple[str, str]]:
+    """Every attendance a re-planned folder records: its assignments and its history rows."""
+    return read_assignments(folder) + read_assignments(folder / "history.csv")
+
+
+@pytest.fixture(scope="module")
+def midyear(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, ChangeReport, Path]:
+    """Re-planned on 1 July: M03 is no longer a branch secretary, the rest is unchanged."""
+    raw = midyear_scenario()
+    raw["members"][2]["category"] = "general"
+    previous = [("M01", "W-03"), ("M01", "W-05"), ("M03", "SEC-04")]
+    plan, report = replan(load_scenario(raw), previous, JULY, options=OPTIONS)
+    assert plan.has_plan
+    return plan, report, write_replan(plan, report, tmp_path_factory.mktemp("midyear") / "plan")
+
+
+def test_midyear_replan_counts_the_days_already_spent(
+    midyear: tuple[Plan, ChangeReport, Path],
+) -> None:
+    plan, _, folder = midyear
+    assert check_plan(plan.scenario, plan.pairs).violations == []
+    # M01 spent 10 of 12 days in March and May: only the two-day July workshop still fits,
+    # so one of the four workshops stays unmet (as history, the past left 12 more days).
+    scenario = load_scenario(midyear_scenario())
+    everything = _what_happened(folder)
+    assert _days_away(scenario, everything, "M01") == 12
+    assert {s for m, s in everything if m == "M01"} == {"W-03", "W-05", "W-07"}
+    assert plan.objective["unmet"] == 1
+    # The folder checks on its own, its scenario holding the held sessions.
+    checked = CliRunner().invoke(main, ["check", str(folder / "scenario.json"), str(folder)])
+    assert checked.exit_code == 0, checked.output
+
+
+def test_past_assignments_are_in_the_plan_and_are_no_changes(
+    midyear: tuple[Plan, ChangeReport, Path],
+) -> None:
+    plan, report, folder = midyear
+    written = read_assignments(folder)
+    assert {("M01", "W-03"), ("M01", "W-05")} <= set(written)
+    assert {a.pair for a in report.past} == {("M01", "W-03"), ("M01", "W-05")}
+    changes = pd.read_csv(folder / "changes.csv", dtype=str)
+    assert changes[["member_id", "session_id", "change"]].values.tolist() == [
+        ["M01", "W-07", "added"]
+    ]
+    assert plan.objective["changes"] == 1
+    # The March workshop is held for its attendee within its own audience (unit U1).
+    held = plan.scenario.session_by_id["W-03"].audience
+    assert held == Selector(units=["U1"], members=["M01"])
+
+
+def test_past_attendee_no_longer_eligible_becomes_history(
+    midyear: tuple[Plan, ChangeReport, Path],
+) -> None:
+    plan, report, folder = midyear
+    # M03 is no longer a branch secretary: the April class is history, and with nobody
+    # left in it the class is not in the scenario as solved.
+    assert [(h.member_id, h.session_id, h.source) for h in report.history] == [
+        ("M03", "SEC-04", "plan")
+    ]
+    assert report.history[0].reason.startswith("no longer eligible: not in the audience")
+    assert "SEC-04" not in plan.scenario.session_by_id
+    assert ("M03", "secretary_class", dt.date(2026, 4, 14)) in {
+        (h.member, h.course, h.date) for h in plan.scenario.history
+    }
+    history = pd.read_csv(folder / "history.csv", dtype=str)
+    assert list(history["reason"]) == [report.history[0].reason]
+    assert any("no longer eligible" in note and "M03 at SEC-04" in note for note in report.notes)
+
+
+def test_session_held_below_its_minimum_stays_valid() -> None:
+    # W-05 needs two attendees; M02 missed it, so it ran with M01 alone. What happened
+    # happened: the scenario as solved takes the size it had instead of leaving no plan.
+    raw = midyear_scenario()
+    raw["sessions"][1]["min_size"] = 2
+    previous = [("M01", "W-03"), ("M01", "W-05"), ("M02", "W-05")]
+    missed = [Completion("M02", "W-05", "missed")]
+    plan, report = replan(load_scenario(raw), previous, JULY, missed, OPTIONS)
+    assert plan.has_plan and check_plan(plan.scenario, plan.pairs).violations == []
+    assert plan.scenario.session_by_id["W-05"].min_size == 1
+    assert {s for m, s in plan.pairs if m == "M01"} == {"W-03", "W-05", "W-07"}
+    assert not any(m == "M02" for m, _ in plan.pairs)
+    assert report.missed == 1
+    assert any("W-05 was held with 1 attendee(s)" in note for note in report.notes)
+
+
+def _team_cap_replan(completed: list[Completion]) -> tuple[Plan, ChangeReport]:
+    """The camp was published before the classes were scheduled; re-planned on 1 July."""
+    plan, report = replan(
+        load_scenario(team_cap_scenario()), [("M01", "CAMP-06")], JULY, completed, OPTIONS
+    )
+    assert plan.has_plan
+    assert check_plan(plan.scenario, plan.pairs).violations == []
+    return plan, report
+
+
+def test_team_cap_counts_a_past_session_that_runs_over_the_date() -> None:
+    plan, report = _team_cap_replan([])
+    # The camp started on 29 June: it is past, kept, and fills T1's one place until 3 July,
+    # so M02 takes the dearer class of 9 July rather than the free one of 2 July.
+    assert sorted(plan.pairs) == [("M01", "CAMP-06"), ("M02", "CL-0709")]
+    scenario = load_scenario(team_cap_scenario())
+    assert _away_on(scenario, plan.pairs, "T1", dt.date(2026, 7, 2)) == 1
+    assert [(c.member_id, c.change) for c in report.changes] == [("M02", "added")]
+
+
+def test_past_attendances_that_break_a_rule_now_become_history() -> None:
+    # The completed file says M02 went to the camp too: two of T1 away, one more than the
+    # cap allows. Pinned, it would leave no plan at all; it becomes history instead.
+    plan, report = _team_cap_replan([Completion("M02", "CAMP-06", "attended")])
+    assert sorted(plan.pairs) == [("M01", "CAMP-06"), ("M02", "CL-0709")]
+    assert [(h.member_id, h.session_id, h.source) for h in report.history] == [
+        ("M02", "CAMP-06", "completed")
+    ]
+    assert "team T1 may have 1 away on 2026-06-29" in report.history[0].reason
 
 
 # -- the command line ---------------------------------------------------------------------
