@@ -5,6 +5,12 @@ companies, each cut into Party branches (units) and work teams; three tiers, two
 seven categories of members and activists; joiners, retirements, leave; the courses, norms
 and work-study limits a planner applies. Everything is drawn from ``random.Random`` streams
 seeded by ``seed``, and written in a fixed order, so one seed always gives the same bytes.
+
+A scenario of more than ``REGION_THRESHOLD`` members is a province: its branches are split
+into regions (companies, 分公司) of about ``REGION_SIZE`` members, and each region runs its
+own classes for its own members, as real provinces do; only remote e-learning is
+province-wide. Without the split every class would be open to the whole province and the
+eligible member-session pairs would grow with the square of the members.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import datetime as dt
 import math
 import random
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -28,6 +34,9 @@ TEAM_MIN, TEAM_MAX = 5, 15
 UNIT_MIN, UNIT_MAX = 15, 40
 TEAM_AWAY_SHARE = 0.25
 ROTATION_CLASS = 50
+# Above this many members the scenario is a province cut into regions of about REGION_SIZE.
+REGION_THRESHOLD = 3000
+REGION_SIZE = 2000
 
 TIER_SHARES = {"leadership": 0.03, "middle": 0.17}
 CADRES = ("branch_secretary", "party_affairs")
@@ -239,6 +248,51 @@ class SessionRow:
 
 
 @dataclass
+class Region:
+    """A company of the province (分公司): whole branches that hold their classes together.
+
+    A scenario that is not split has one region, number 0, holding every unit; it adds
+    nothing to session ids and audiences, and its places are the company's own.
+    """
+
+    number: int
+    units: list[Unit]
+    people: list[Person]
+    width: int = 2
+    # Audience cells by selector: writing a long list of units as YAML is slow.
+    audiences: dict[tuple[tuple[str, tuple[str, ...]], ...], str] = field(
+        default_factory=dict, repr=False
+    )
+
+    @property
+    def prefix(self) -> str:
+        """What the region's session ids start with, e.g. ``R03-``."""
+        return f"R{self.number:0{self.width}d}-" if self.number else ""
+
+    @property
+    def company_name(self) -> str:
+        return f"第{_numeral(self.number)}分公司" if self.number else "公司"
+
+    def place(self, venue: str) -> str:
+        """The region's own venue, e.g. ``第三分公司党校``."""
+        return self.company_name + venue
+
+    def audience(self, **selector: list[str]) -> str:
+        """A session audience: the selector given, narrowed to the region's units."""
+        key = tuple((name, tuple(values)) for name, values in selector.items())
+        if key not in self.audiences:
+            if self.number:
+                selector = {**selector, "units": [unit.id for unit in self.units]}
+            self.audiences[key] = _flow(selector) if selector else ""
+        return self.audiences[key]
+
+    def count(self, tiers: Iterable[str] = (), categories: Iterable[str] = ()) -> int:
+        """Members of the region in any of the tiers or categories given."""
+        tiers, categories = set(tiers), set(categories)
+        return sum(1 for p in self.people if p.tier in tiers or p.category in categories)
+
+
+@dataclass
 class Company:
     """Everything drawn for one scenario, before it is written."""
 
@@ -246,6 +300,7 @@ class Company:
     closed: list[tuple[DateSpan, str]]
     units: list[Unit]
     people: list[Person]
+    regions: list[Region] = field(default_factory=list)
     pairs: list[tuple[str, str]] = field(default_factory=list)
     history: list[tuple[str, str, dt.date]] = field(default_factory=list)
     sessions: list[SessionRow] = field(default_factory=list)
@@ -254,10 +309,10 @@ class Company:
     def years(self) -> list[int]:
         return list(range(self.horizon[0].year, self.horizon[1].year + 1))
 
-    def count(self, tiers: Iterable[str] = (), categories: Iterable[str] = ()) -> int:
-        """Members in any of the tiers or categories given."""
-        tiers, categories = set(tiers), set(categories)
-        return sum(1 for p in self.people if p.tier in tiers or p.category in categories)
+    @property
+    def split(self) -> bool:
+        """Whether the company is a province cut into regions."""
+        return len(self.regions) > 1
 
 
 # -- the public entry point ---------------------------------------------------------------
@@ -280,7 +335,8 @@ def generate_scenario(
         ``history.csv`` and ``teams.csv`` (unit and team names, for the planner's eye) into;
         created when missing, files in it are overwritten.
     members
-        Number of members and activists (at least 30).
+        Number of members and activists (at least 30). Above 3,000 the scenario is a
+        province of regions of about 2,000 members, each holding its own classes.
     years
         Calendar years the plan covers, from 1 January of ``start_year``.
     seed
@@ -299,7 +355,7 @@ def generate_scenario(
     company = draw_company(members, years, seed, start_year)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    title = name or _default_name(years, start_year)
+    title = name or _default_name(years, start_year, company.split)
     _write_members(out_dir / "members.csv", company.people)
     _write_sessions(out_dir / "sessions.csv", company.sessions)
     _write_history(out_dir / "history.csv", company.history)
@@ -315,7 +371,8 @@ def draw_company(members: int, years: int, seed: int, start_year: int = 2025) ->
     closed = _closed_days(start_year, years)
     units = _draw_units(_stream(seed, "units"), members)
     people = _draw_people(_stream(seed, "people"), units, members)
-    company = Company(horizon=horizon, closed=closed, units=units, people=people)
+    regions = _split_regions(units, people)
+    company = Company(horizon=horizon, closed=closed, units=units, people=people, regions=regions)
     _draw_tiers(_stream(seed, "tiers"), company)
     _draw_tracks(_stream(seed, "tracks"), company)
     _draw_categories(_stream(seed, "categories"), company)
@@ -341,8 +398,9 @@ def _stream(seed: int, part: str) -> random.Random:
     return random.Random(f"rotaplan:{seed}:{part}")
 
 
-def _default_name(years: int, start_year: int) -> str:
-    return f"某供电公司党员教育培训{_numeral(years)}年规划 {start_year}-{start_year + years - 1}"
+def _default_name(years: int, start_year: int, province: bool) -> str:
+    owner = "某省电力公司" if province else "某供电公司"
+    return f"{owner}党员教育培训{_numeral(years)}年规划 {start_year}-{start_year + years - 1}"
 
 
 # -- calendar -----------------------------------------------------------------------------
@@ -556,6 +614,31 @@ def _person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
+def _split_regions(units: list[Unit], people: list[Person]) -> list[Region]:
+    """Regions of about ``REGION_SIZE`` members: whole units, consecutive in unit order.
+
+    No random draw is used, so the split never disturbs the other streams. A unit goes to
+    the region its middle member falls in, which keeps every region within half a unit of
+    its share.
+    """
+    total = len(people)
+    if total <= REGION_THRESHOLD:
+        return [Region(0, units, people)]
+    count = max(2, round(total / REGION_SIZE))
+    region_units: list[list[Unit]] = [[] for _ in range(count)]
+    seen = 0
+    for unit in units:
+        region_units[min(count - 1, (2 * seen + unit.size) * count // (2 * total))].append(unit)
+        seen += unit.size
+    width = max(2, len(str(count)))
+    regions = []
+    for number, members in enumerate(region_units, start=1):
+        ids = {unit.id for unit in members}
+        people_here = [p for p in people if p.unit.id in ids]
+        regions.append(Region(number, members, people_here, width))
+    return regions
+
+
 # -- tiers, tracks and categories ---------------------------------------------------------
 
 
@@ -735,13 +818,18 @@ def _draw_pairs(rng: random.Random, company: Company) -> None:
     """Pair each new graduate, and some young activists, with a near-retirement mentor.
 
     A mentor takes one mentee, works in another team and overlaps the mentee by half a
-    year; the same branch is preferred, then anyone in the company.
+    year; the same branch is preferred, then anyone in the mentee's region (the whole
+    company when it is not split), whose mentoring days both can attend.
     """
     mentors = [p for p in company.people if p.category == "near_retirement"]
     rng.shuffle(mentors)
     free_by_unit: dict[str, list[Person]] = defaultdict(list)
     for candidate in mentors:
         free_by_unit[candidate.unit.id].append(candidate)
+    region_of = {unit.id: region.number for region in company.regions for unit in region.units}
+    free_by_region: dict[int, list[Person]] = defaultdict(list)
+    for candidate in mentors:
+        free_by_region[region_of[candidate.unit.id]].append(candidate)
     taken: set[str] = set()
     mentees = [
         p
@@ -751,7 +839,8 @@ def _draw_pairs(rng: random.Random, company: Company) -> None:
     for mentee in mentees:
         mentor = _find_mentor(company, mentee, free_by_unit[mentee.unit.id], taken)
         if mentor is None:
-            mentor = _find_mentor(company, mentee, mentors, taken)
+            nearby = free_by_region[region_of[mentee.unit.id]]
+            mentor = _find_mentor(company, mentee, nearby, taken)
         if mentor is not None:
             taken.add(mentor.id)
             company.pairs.append((mentor.id, mentee.id))
@@ -783,8 +872,16 @@ def _draw_sessions(rng: random.Random, company: Company) -> list[SessionRow]:
     return sorted(sessions, key=lambda s: (s.start, s.id))
 
 
+RegionalCourse = Callable[[Region], list[SessionRow]]
+
+
 class _YearOffer:
-    """The sessions of one year: one method per course, each sized to its audience."""
+    """The sessions of one year: one method per course, each sized to its audience.
+
+    Classes are held by each region for its own members; e-learning is one offer for all
+    and joint activities are per branch. Courses are drawn in a fixed order, each over the
+    regions in turn, so an unsplit company draws exactly what it always has.
+    """
 
     def __init__(self, rng: random.Random, company: Company, year: int, closed: list[DateSpan]):
         self.rng = rng
@@ -795,17 +892,28 @@ class _YearOffer:
 
     def all(self) -> list[SessionRow]:
         return [
-            *self.rotation(),
+            *self.in_regions(self.rotation),
             *self.elearning(),
-            *self.central_group(),
-            *self.thematic(),
-            *self.party_affairs(),
-            *self.orientation(),
-            *self.activists(),
-            *self.red_trips(),
+            *self.in_regions(self.central_group),
+            *self.in_regions(self.thematic),
+            *self.in_regions(self.party_affairs),
+            *self.in_regions(self.orientation),
+            *self.in_regions(self.activists),
+            *self.in_regions(self.red_trips),
             *self.joint_activities(),
-            *self.mentoring(),
+            *self.in_regions(self.mentoring),
         ]
+
+    def in_regions(self, course: RegionalCourse) -> list[SessionRow]:
+        """A course's sessions of every region, region by region."""
+        return [row for region in self.company.regions for row in course(region)]
+
+    def nobody(self, region: Region, audience: int) -> bool:
+        """A region of a province offers no class of a course it has nobody for.
+
+        An unsplit company always offers every course, as it always has.
+        """
+        return region.number > 0 and audience == 0
 
     def place(self, month: int, days: int) -> DateSpan | None:
         """A working-week slot in a month, clear of holidays; None if the month has none."""
@@ -842,6 +950,24 @@ class _YearOffer:
             )
         return rows
 
+    def regional_series(
+        self,
+        region: Region,
+        prefix: str,
+        course: str,
+        months: Sequence[int],
+        days: int,
+        capacity: int,
+        venue: str,
+        **extra: Any,
+    ) -> list[SessionRow]:
+        """A series a region holds for its own members (the audience unless given) at home."""
+        extra.setdefault("audience", region.audience())
+        location = region.place(venue)
+        return self.series(
+            region.prefix + prefix, course, months, days, capacity, location=location, **extra
+        )
+
     def classes(self, seats: float, size: int, least: int = 1) -> tuple[int, int]:
         """Number and capacity of classes that give ``seats`` seats in classes of ``size``.
 
@@ -851,31 +977,30 @@ class _YearOffer:
         count = max(least, math.ceil(seats / size))
         return count, max(1, math.ceil(seats / count))
 
-    def rotation(self) -> list[SessionRow]:
+    def rotation(self, region: Region) -> list[SessionRow]:
         """Three-day classes, one seat per member over the horizon, spread evenly by year."""
         rows = []
-        groups = (
-            ("ROTM", ("leadership", "middle"), "{tiers: [leadership, middle]}"),
-            ("ROT", ("grassroots",), "{tiers: [grassroots]}"),
-        )
+        groups = (("ROTM", ["leadership", "middle"]), ("ROT", ["grassroots"]))
         # Spring and autumn, with a few classes in the peaks for office staff.
         months = (3, 4, 5, 6, 7, 9, 10, 11, 12)
-        for prefix, tiers, audience in groups:
-            count, capacity = self.classes(
-                self.company.count(tiers=tiers) / self.span, ROTATION_CLASS
-            )
+        for prefix, tiers in groups:
+            members = region.count(tiers=tiers)
+            if self.nobody(region, members):
+                continue
+            count, capacity = self.classes(members / self.span, ROTATION_CLASS)
             chosen = _spread_months(self.rng, months, count)
-            rows += self.series(
+            rows += self.regional_series(
+                region,
                 prefix,
                 "rotation",
                 chosen,
                 3,
                 capacity,
+                "党校",
                 min_size=min(20, capacity // 2),
                 seat_cost=300,
                 fixed_cost=3000,
-                audience=audience,
-                location="公司党校",
+                audience=region.audience(tiers=tiers),
             )
         return rows
 
@@ -885,45 +1010,59 @@ class _YearOffer:
             "EL", "elearn", range(1, 13), 1, len(self.company.people), location="网络大学"
         )
 
-    def central_group(self) -> list[SessionRow]:
+    def central_group(self, region: Region) -> list[SessionRow]:
         """The Party committee's central study group meets every other month."""
-        leaders = self.company.count(tiers=("leadership",))
-        return self.series(
-            "CG", "central_group", (1, 3, 5, 7, 9, 11), 1, leaders, location="公司本部"
+        leaders = region.count(tiers=("leadership",))
+        if self.nobody(region, leaders):
+            return []
+        return self.regional_series(
+            region, "CG", "central_group", (1, 3, 5, 7, 9, 11), 1, leaders, "本部"
         )
 
-    def thematic(self) -> list[SessionRow]:
+    def thematic(self, region: Region) -> list[SessionRow]:
         """Two-day seminars for middle managers, for about nine in ten of them a year."""
-        count, capacity = self.classes(0.9 * self.company.count(tiers=("middle",)), 50, least=2)
+        middle = region.count(tiers=("middle",))
+        if self.nobody(region, middle):
+            return []
+        count, capacity = self.classes(0.9 * middle, 50, least=2)
         months = _spread_months(self.rng, (4, 5, 6, 9, 10, 11), count)
-        return self.series(
-            "TH", "thematic", months, 2, capacity, seat_cost=200, location="公司培训中心"
+        return self.regional_series(
+            region, "TH", "thematic", months, 2, capacity, "培训中心", seat_cost=200
         )
 
-    def party_affairs(self) -> list[SessionRow]:
+    def party_affairs(self, region: Region) -> list[SessionRow]:
         """Two-day skills courses; some cadres need two a year to reach 56 hours."""
-        count, capacity = self.classes(1.3 * self.company.count(categories=CADRES), 40, least=2)
+        cadres = region.count(categories=CADRES)
+        if self.nobody(region, cadres):
+            return []
+        count, capacity = self.classes(1.3 * cadres, 40, least=2)
         months = _spread_months(self.rng, (3, 4, 5, 6, 9, 10, 11), count)
-        return self.series(
-            "PA", "party_affairs", months, 2, capacity, seat_cost=200, location="公司党校"
+        return self.regional_series(
+            region, "PA", "party_affairs", months, 2, capacity, "党校", seat_cost=200
         )
 
-    def orientation(self) -> list[SessionRow]:
+    def orientation(self, region: Region) -> list[SessionRow]:
         """In April, September and November, so July joiners have three within their year."""
-        graduates = self.company.count(categories=("new_graduate",))
+        graduates = region.count(categories=("new_graduate",))
+        if self.nobody(region, graduates):
+            return []
         capacity = max(10, math.ceil(graduates / self.span))
-        return self.series("OR", "orientation", (4, 9, 11), 2, capacity, location="公司党校")
+        return self.regional_series(region, "OR", "orientation", (4, 9, 11), 2, capacity, "党校")
 
-    def activists(self) -> list[SessionRow]:
+    def activists(self, region: Region) -> list[SessionRow]:
         """Three-day classes for activists, about 1.2 seats each over the horizon."""
-        seats = 1.2 * self.company.count(categories=ACTIVISTS) / self.span
-        count, capacity = self.classes(seats, 50)
+        activists = region.count(categories=ACTIVISTS)
+        if self.nobody(region, activists):
+            return []
+        count, capacity = self.classes(1.2 * activists / self.span, 50)
         months = _spread_months(self.rng, (5, 10, 6, 11), count)
-        return self.series("AC", "activist", months, 3, capacity, location="公司党校")
+        return self.regional_series(region, "AC", "activist", months, 3, capacity, "党校")
 
-    def red_trips(self) -> list[SessionRow]:
+    def red_trips(self, region: Region) -> list[SessionRow]:
         """This year's picks from the catalogue, about 1.2 seats per cadre or backbone member."""
-        target = self.company.count(categories=(*CADRES, "backbone", "backbone_activist"))
+        target = region.count(categories=(*CADRES, "backbone", "backbone_activist"))
+        if self.nobody(region, target):
+            return []
         trips = max(1, math.ceil(1.2 * target / self.span / 35))
         months = _spread_months(self.rng, (4, 5, 6, 9, 10, 11), trips)
         weights = [trip.weight for trip in RED_CATALOGUE]
@@ -936,7 +1075,7 @@ class _YearOffer:
             capacity = self.rng.randint(30, 40)
             rows.append(
                 SessionRow(
-                    id=f"RED-{self.year}-{number:02d}-{trip.code}",
+                    id=f"{region.prefix}RED-{self.year}-{number:02d}-{trip.code}",
                     course="red_trip",
                     start=slot[0],
                     end=slot[1],
@@ -945,6 +1084,7 @@ class _YearOffer:
                     hours=trip.hours,
                     seat_cost=trip.seat_cost,
                     fixed_cost=trip.fixed_cost,
+                    audience=region.audience(),
                     location=trip.location,
                 )
             )
@@ -975,11 +1115,17 @@ class _YearOffer:
                 )
         return rows
 
-    def mentoring(self) -> list[SessionRow]:
-        """Two mentoring days a year, seats for every pair three times over."""
-        pairs = len(self.company.pairs)
+    def mentoring(self, region: Region) -> list[SessionRow]:
+        """Two mentoring days a year, seats for every pair three times over.
+
+        Every pair lies within one region (see ``_draw_pairs``), so both can attend.
+        """
+        members = {person.id for person in region.people}
+        pairs = sum(1 for _, mentee in self.company.pairs if mentee in members)
         capacity = max(10, 2 * math.ceil(1.5 * pairs / self.span / 2))
-        return self.series("MEN", "mentoring", (6, 11), 1, capacity, location="公司职工活动中心")
+        return self.regional_series(
+            region, "MEN", "mentoring", (6, 11), 1, capacity, "职工活动中心"
+        )
 
 
 # -- the scenario document ----------------------------------------------------------------
@@ -1188,6 +1334,7 @@ def _scenario_yaml(company: Company, title: str, members: int, years: int, seed:
         f"# rotaplan generate OUT --members {members} --years {years} --seed {seed} "
         f"--start-year {start_year}",
         "# 单位、班组名称见 teams.csv（仅供查阅）；成员、场次、培训记录见同目录 CSV 文件。",
+        *_region_comments(company),
         "version: 1",
         f"name: {_flow(title)}",
         f"horizon: {{start: {company.horizon[0]}, end: {company.horizon[1]}}}",
@@ -1215,6 +1362,23 @@ def _scenario_yaml(company: Company, title: str, members: int, years: int, seed:
     lines.extend(_items([{"course": "mentoring", "members": list(pair)} for pair in company.pairs]))
     lines.append("objective: [unmet, changes, imbalance, attendances, cost, avoid]")
     return "\n".join(lines) + "\n"
+
+
+def _region_comments(company: Company) -> list[str]:
+    """Which branches each region holds, for a province cut into regions."""
+    if not company.split:
+        return []
+    lines = [
+        f"# 全省分{len(company.regions)}个分公司（区域），各自为本区域党员办班，"
+        "场次编号以区域开头（如 R01-ROT-）；网络大学远程课程全省统一。"
+    ]
+    for region in company.regions:
+        first, last = region.units[0].id, region.units[-1].id
+        lines.append(
+            f"# {region.prefix.rstrip('-')} {region.company_name}：{first}-{last}，"
+            f"{len(region.units)}个党支部，{len(region.people)}人"
+        )
+    return lines
 
 
 def _items(entries: list[dict[str, Any]]) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from click.testing import CliRunner
 
 from cli import main
 from models import LoadedScenario, load_scenario
-from models.generate import CATEGORIES, generate_scenario
+from models.generate import CATEGORIES, REGION_SIZE, generate_scenario
+from models.scenario import Scenario
 
 COMPANY = Path(__file__).parent.parent / "scenarios" / "company"
 FILES = ("scenario.yaml", "members.csv", "sessions.csv", "history.csv", "teams.csv")
@@ -136,6 +138,111 @@ def test_twenty_thousand_members(tmp_path: Path) -> None:
         rows = list(csv.DictReader(handle))
     assert len(rows) == 20000
     assert len({row["id"] for row in rows}) == 20000
+
+
+@pytest.fixture(scope="module")
+def province(tmp_path_factory: pytest.TempPathFactory) -> LoadedScenario:
+    """A province of 6,000 members over three years, generated and loaded once."""
+    return load_scenario(generate_scenario(tmp_path_factory.mktemp("province"), 6000, 3, seed=7))
+
+
+def _regions(scenario: Scenario) -> dict[str, set[str]]:
+    """The units named by the audiences of each region's sessions, by id prefix (R01, ...)."""
+    regions: dict[str, set[str]] = {}
+    for session in scenario.sessions:
+        if session.course not in ("elearn", "joint"):
+            assert re.fullmatch(r"R\d\d-.+", session.id), session.id
+            units = set(session.audience.units or ())
+            assert units, f"{session.id} is open to the whole province"
+            regions.setdefault(session.id[:3], units)
+            assert units == regions[session.id[:3]], session.id
+    return regions
+
+
+def _audience_pairs(scenario: Scenario) -> int:
+    """Member-session pairs that course and session audiences allow, presence aside.
+
+    Members alike in tier, category and unit are counted together, so a province is quick.
+    """
+    alike = Counter((m.tier, m.category, m.unit) for m in scenario.members)
+    example = {(m.tier, m.category, m.unit): m for m in scenario.members}
+    by_unit: dict[str, list[tuple[str, str, str]]] = {}
+    for key in alike:
+        by_unit.setdefault(key[2], []).append(key)
+    total = 0
+    for session in scenario.sessions:
+        course = scenario.course_by_id[session.course]
+        units = session.audience.units
+        keys = [key for unit in units for key in by_unit[unit]] if units else list(alike)
+        total += sum(
+            alike[key]
+            for key in keys
+            if course.audience.matches(example[key]) and session.audience.matches(example[key])
+        )
+    return total
+
+
+def test_province_is_split_into_regions_of_whole_units(province: LoadedScenario) -> None:
+    assert province.warnings == []
+    assert province.name == "某省电力公司党员教育培训三年规划 2025-2027"
+    regions = _regions(province)
+    assert len(regions) >= 2
+    order = sorted({member.unit for member in province.members})
+    # Every unit in exactly one region, the regions consecutive in unit order.
+    assert sorted(unit for units in regions.values() for unit in units) == order
+    assert sorted(order.index(unit) for unit in regions["R01"]) == list(range(len(regions["R01"])))
+    for code, units in sorted(regions.items()):
+        positions = sorted(order.index(unit) for unit in units)
+        assert positions == list(range(positions[0], positions[-1] + 1)), code
+        size = sum(1 for member in province.members if member.unit in units)
+        assert 0.75 * REGION_SIZE <= size <= 1.25 * REGION_SIZE, code
+
+
+def test_each_region_holds_every_class_for_its_own_members(province: LoadedScenario) -> None:
+    regions = _regions(province)
+    regional = {s.course for s in province.sessions} - {"elearn", "joint"}
+    for code, units in regions.items():
+        sessions = [s for s in province.sessions if s.id.startswith(code)]
+        assert {s.course for s in sessions} == regional, code
+        assert all(s.location for s in sessions)
+        # One rotation seat per member of the region over the horizon.
+        seats = sum(s.capacity for s in sessions if s.course == "rotation")
+        assert seats >= sum(1 for member in province.members if member.unit in units), code
+
+
+def test_elearning_stays_one_province_wide_series(province: LoadedScenario) -> None:
+    elearning = [s for s in province.sessions if s.course == "elearn"]
+    assert len(elearning) == 12 * 3
+    assert all(s.audience.is_everyone and s.capacity == 6000 for s in elearning)
+    joint = [s for s in province.sessions if s.course == "joint"]
+    assert all(s.audience.units and len(s.audience.units) == 1 for s in joint)
+
+
+def test_mentoring_pairs_share_a_region_and_its_sessions(province: LoadedScenario) -> None:
+    assert province.together
+    region_of = {unit: code for code, units in _regions(province).items() for unit in units}
+    mentoring = [s for s in province.sessions if s.course == "mentoring"]
+    for pair in province.together:
+        mentor, mentee = (province.member_by_id[m] for m in pair.members)
+        assert region_of[mentor.unit] == region_of[mentee.unit], pair.members
+        shared = [s for s in mentoring if s.audience.matches(mentor) and s.audience.matches(mentee)]
+        assert len(shared) == 2 * 3, pair.members  # both mentoring days of every year
+
+
+def test_province_grows_linearly(province: LoadedScenario, tmp_path: Path) -> None:
+    # A member of a province may attend about as many sessions as one of a single company;
+    # open to the whole province, each would have twice as many at 6,000 members.
+    company = load_scenario(generate_scenario(tmp_path, 2000, 3, seed=7))
+    per_member_company = _audience_pairs(company) / len(company.members)
+    per_member_province = _audience_pairs(province) / len(province.members)
+    assert per_member_province <= 1.15 * per_member_company
+
+
+def test_a_company_of_three_thousand_is_not_split(tmp_path: Path) -> None:
+    loaded = load_scenario(generate_scenario(tmp_path, 3000, 2, seed=4))
+    assert loaded.name == "某供电公司党员教育培训二年规划 2025-2026"
+    assert not [s.id for s in loaded.sessions if s.id.startswith("R0")]
+    assert not [s.id for s in loaded.sessions if s.course != "joint" and s.audience.units]
 
 
 def test_too_few_members_is_refused(tmp_path: Path) -> None:
