@@ -435,6 +435,8 @@ def _plan_from(
     scenario = instance.scenario
     settings = {"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed}
     if taken is None:
+        from .conflicts import find_conflicts  # only an infeasible scenario needs it
+
         status = (
             Status.INFEASIBLE
             if any(s.status == Status.INFEASIBLE for s in stages)
@@ -448,6 +450,7 @@ def _plan_from(
             None,
             stages,
             interrupted=search.interrupted,
+            conflicts=find_conflicts(scenario, options) if status == Status.INFEASIBLE else [],
             settings=settings,
         )
     pairs = _pairs(instance, taken)
