@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -9,6 +10,8 @@ from pydantic import BaseModel, ConfigDict, field_validator
 
 if TYPE_CHECKING:
     from .scenario import Member
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SELECTOR_KEYS = ("tiers", "tracks", "categories", "units", "teams", "members")
 
@@ -69,16 +72,21 @@ def parse_selector(value: Any) -> Any:
     if value is None:
         return Selector()
     if isinstance(value, str):
-        text = value.strip()
-        if not text:
-            return Selector()
-        try:
-            parsed = yaml.safe_load(text)
-        except yaml.YAMLError:
-            raise ValueError(f"{text!r} is not a selector such as {{units: [U01]}}") from None
-        if parsed is None:
-            return Selector()
-        if not isinstance(parsed, dict):
-            raise ValueError(f"{text!r} is not a selector such as {{units: [U01]}}")
-        return parsed
+        return _selector_from_text(value.strip())
     return value
+
+
+@lru_cache(maxsize=4096)
+def _selector_from_text(text: str) -> Selector:
+    """Parse a CSV cell once: a province's sessions repeat a few long audience cells."""
+    if not text:
+        return Selector()
+    try:
+        parsed = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError:
+        raise ValueError(f"{text!r} is not a selector such as {{units: [U01]}}") from None
+    if parsed is None:
+        return Selector()
+    if not isinstance(parsed, dict):
+        raise ValueError(f"{text!r} is not a selector such as {{units: [U01]}}")
+    return Selector.model_validate(parsed)

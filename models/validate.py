@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from .dates import touches_any
 from .problems import Problem
-from .rules import ineligibility, team_rules
+from .rules import history_in_horizon, ineligibility, team_rules
 from .selector import SELECTOR_KEYS, Selector
 
 if TYPE_CHECKING:
@@ -115,6 +115,7 @@ def _history_problems(scenario: Scenario) -> Iterator[Problem]:
 
 def _pinned_problems(scenario: Scenario) -> Iterator[Problem]:
     rules = team_rules(scenario)
+    done_before = history_in_horizon(scenario)
     seen: set[tuple[str, str]] = set()
     for row in scenario.pinned:
         member = scenario.member_by_id.get(row.member)
@@ -129,6 +130,13 @@ def _pinned_problems(scenario: Scenario) -> Iterator[Problem]:
         if (row.member, row.session) in seen:
             yield Problem(row.where, f"{row.member} is pinned to {row.session} twice", "warning")
         seen.add((row.member, row.session))
+        course = scenario.session_by_id[row.session].course
+        if (row.member, course) in done_before and not scenario.course_by_id[course].repeatable:
+            yield Problem(
+                row.where,
+                f"{row.member} is pinned to {row.session} of course {course}, which is not "
+                "repeatable and is already completed in history inside the horizon",
+            )
         reasons = ineligibility(scenario, member, row.session, rules)
         if reasons:
             yield Problem(

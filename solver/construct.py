@@ -244,8 +244,10 @@ def construct(instance: Instance, keep: list[int] | None = None) -> list[int]:
     builder = Constructor(instance)
     for p in instance.pinned:
         m, s = int(instance.pair_member[p]), int(instance.pair_session[p])
-        if m not in builder.loads.attendees[s]:
-            builder.add(builder.group_of(m, s), s)
+        # Pinned rows go in as given, with the together partners who can come; if they
+        # break a rule, the whole model answers INFEASIBLE and says why.
+        group = [g for g in builder.group_of(m, s) if (g, s) in builder.pair_of]
+        builder.add([g for g in group if g not in builder.loads.attendees[s]], s)
     for p in keep or ():
         m, s = int(instance.pair_member[p]), int(instance.pair_session[p])
         group = builder.group_of(m, s)
@@ -268,7 +270,6 @@ def _serve_windows(builder: Constructor) -> None:
     )
     windows_of_pair = builder.windows_of_pair
     for w in order:
-        window = instance.windows[w]
         while remaining[w] > 0:
             choice = _best_session(builder, w, remaining, windows_of_pair)
             if choice is None:

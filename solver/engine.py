@@ -12,8 +12,11 @@ beside it to prove a bound; see ``solver.search``.
 from __future__ import annotations
 
 import os
+import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -66,6 +69,8 @@ class SolveOptions:
     progress: Progress | None = None
     first_term_share: float = 0.6  # of the time, for the most important term
     search_above_pairs: int = 25_000
+    strong_bound_pairs: int = 100_000
+    bound_model_pairs: int = 1_200_000
 
     @property
     def threads(self) -> int:
@@ -85,6 +90,25 @@ class _Search:
         self.stop.set()
         for solver in list(self.running):
             solver.stop_search()
+
+
+@contextmanager
+def _stop_on_ctrl_c(search: _Search) -> Iterator[None]:
+    """Ctrl-C stops the search and keeps the best plan; a second Ctrl-C stops at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        if search.interrupted:
+            raise KeyboardInterrupt
+        search.interrupt()
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 class _Watcher(cp_model.CpSolverSolutionCallback):
@@ -120,20 +144,23 @@ def solve(scenario: Scenario, options: SolveOptions | None = None, **settings: o
     options = options or SolveOptions(**settings)  # type: ignore[arg-type]
     started = time.monotonic()
     search = _Search()
-    instance = build_instance(scenario)
-    keep = sorted(instance.previous_pairs.values())
-    taken = np.zeros(instance.num_pairs, dtype=bool)
-    taken[construct(instance, keep=keep)] = True
-    first_plan = time.monotonic() - started
-    deadline = started + options.time_limit
-    try:
-        if scenario.strict or instance.num_pairs <= options.search_above_pairs:
+    with _stop_on_ctrl_c(search):
+        instance = build_instance(scenario)
+        keep = sorted(instance.previous_pairs.values())
+        taken = np.zeros(instance.num_pairs, dtype=bool)
+        taken[construct(instance, keep=keep)] = True
+        first_plan = time.monotonic() - started
+        deadline = started + options.time_limit
+        # The search improves a plan that holds every rule; when pinned rows make the first
+        # plan break one, only the whole model can say whether any plan exists.
+        first_ok = check_plan(scenario, _pairs(instance, taken)).ok
+        whole = scenario.strict or instance.num_pairs <= options.search_above_pairs or not first_ok
+        if whole:
             stages, decided, terms = _whole_model_stages(instance, taken, options, search, deadline)
         else:
             stages, decided, terms = _search_stages(instance, taken, options, search, deadline)
-    except KeyboardInterrupt:
-        search.interrupt()
-        raise
+        if decided is None and search.interrupted and first_ok and not scenario.strict:
+            decided = taken  # stopped before any stage: the first plan is the best there is
     complete = len(stages) == len(terms)
     plan = _plan_from(instance, stages, decided, complete, search, options)
     plan.build_seconds = first_plan
@@ -294,9 +321,12 @@ class _BoundRun:
 def _search_stages(
     instance: Instance, taken: np.ndarray, options: SolveOptions, search: _Search, deadline: float
 ):
-    rota = RotaModel(instance)
-    terms = _terms_to_optimise(rota)
-    neighbourhoods = NeighbourhoodSearch(instance, taken, workers=1, seed=options.seed)
+    # Above ``bound_model_pairs`` the whole model would not fit in memory: the search runs
+    # alone, on every thread, and the stages report no proven bound.
+    rota = RotaModel(instance) if instance.num_pairs <= options.bound_model_pairs else None
+    terms = _terms_to_optimise(rota) if rota is not None else _terms_in_play(instance)
+    threads = 1 if rota is not None else options.threads
+    neighbourhoods = NeighbourhoodSearch(instance, taken, workers=threads, seed=options.seed)
     stages: list[StageReport] = []
     for index, term in enumerate(terms):
         budget = _budget(options, index, len(terms), deadline)
@@ -309,13 +339,31 @@ def _search_stages(
         stages.append(report)
         if options.progress is not None:
             options.progress.stage_finished(report)
-        # Hold this term where it got, so no later stage can trade it away.
-        rota.model.add(rota.terms[term] <= report.value)
+        if rota is not None and report.value is not None:
+            # Hold this term where it got, so no later stage can trade it away.
+            rota.model.add(rota.terms[term] <= report.value)
     return stages, neighbourhoods.taken, terms
 
 
+def _terms_in_play(instance: Instance) -> list[str]:
+    """The terms a plan can change, read from the instance (when no whole model is built)."""
+    scenario = instance.scenario
+    sessions = {int(s) for s in np.unique(instance.pair_session)}
+    in_play = {
+        "unmet": any(w.need > 0 for w in instance.windows),
+        "changes": scenario.previous is not None,
+        "imbalance": any(r.balance for r in scenario.requirements),
+        "attendances": instance.num_pairs > 0,
+        "cost": any(
+            scenario.sessions[s].seat_cost or scenario.sessions[s].fixed_cost for s in sessions
+        ),
+        "avoid": any(m.avoid for m in scenario.members),
+    }
+    return [term for term in scenario.objective if in_play[term]]
+
+
 def _search_stage(
-    rota: RotaModel,
+    rota: RotaModel | None,
     neighbourhoods: NeighbourhoodSearch,
     term: str,
     budget: float,
@@ -325,35 +373,40 @@ def _search_stage(
     """Search neighbourhoods while the whole model proves a bound, until the budget is spent
     or the bound meets the plan."""
     started = time.monotonic()
-    instance = rota.instance
-    rota.model.clear_objective()
-    rota.model.minimize(rota.terms[term])
-    rota.hint(neighbourhoods.taken)
-    bound_run = _start_bound(rota, budget, options, search)
+    instance = neighbourhoods.instance
+    bound_run = None
+    if rota is not None:
+        rota.model.clear_objective()
+        rota.model.minimize(rota.terms[term])
+        rota.hint(neighbourhoods.taken)
+        bound_run = _start_bound(rota, budget, options, search)
     value = _terms_of(instance, neighbourhoods.taken)[term]
 
     def improved(delta: int) -> None:
         nonlocal value
         value -= delta
         if options.progress is not None:
-            options.progress.improved(term, value, _bound_of(bound_run), time.monotonic() - started)
+            bound = _bound_of(bound_run) if bound_run is not None else None
+            options.progress.improved(term, value, bound, time.monotonic() - started)
 
+    def proven() -> bool:
+        return search.stop.is_set() or (bound_run is not None and bound_run.done.is_set())
+
+    if options.progress is not None:
+        options.progress.improved(term, value, None, 0.0)
     try:
-        neighbourhoods.run(
-            term,
-            started + budget,
-            on_improve=improved,
-            stop=lambda: bound_run.done.is_set() or search.stop.is_set(),
-        )
+        neighbourhoods.run(term, started + budget, on_improve=improved, stop=proven)
     except KeyboardInterrupt:
         search.interrupt()
-    bound_run.solver.stop_search()
-    bound_run.done.wait()
-    if bound_run.solver in search.running:
-        search.running.remove(bound_run.solver)
-    _adopt_if_better(rota, bound_run, neighbourhoods, term)
+    bound = None
+    if rota is not None and bound_run is not None:
+        bound_run.solver.stop_search()
+        bound_run.done.wait()
+        if bound_run.solver in search.running:
+            search.running.remove(bound_run.solver)
+        _adopt_if_better(rota, bound_run, neighbourhoods, term)
+        bound = _bound_of(bound_run)
     reached = _terms_of(instance, neighbourhoods.taken)[term]
-    bound = _bound_of(bound_run)
     return StageReport(
         term=term,
         status=Status.OPTIMAL if bound is not None and reached <= bound else Status.FEASIBLE,
@@ -367,6 +420,10 @@ def _start_bound(
     rota: RotaModel, budget: float, options: SolveOptions, search: _Search
 ) -> _BoundRun:
     solver = _solver(budget, max(1, options.threads - 1), options.seed)
+    if rota.instance.num_pairs <= options.strong_bound_pairs:
+        # The full linear relaxation proves much better bounds; on large models its root
+        # takes longer than a stage, so there the default relaxation is used.
+        solver.parameters.linearization_level = 2
     done = threading.Event()
     run = _BoundRun(solver, threading.Thread(), done)
     # The bound as CP-SAT proves it, for the live display while the search runs.
@@ -386,10 +443,11 @@ def _start_bound(
 
 def _bound_of(run: _BoundRun) -> int | None:
     """The best bound the whole model has proven so far, or None before it has one."""
-    if run.done.is_set() and run.status and run.status[0] in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return int(np.ceil(run.solver.best_objective_bound - 1e-6))
     if run.done.is_set() and run.status and run.status[0] == cp_model.INFEASIBLE:
         return None
+    if run.done.is_set() and run.status:
+        # Stopped before a plan of its own, CP-SAT still reports the bound it has proven.
+        return int(np.ceil(run.solver.best_objective_bound - 1e-6))
     return int(np.ceil(max(run.live_bound) - 1e-6)) if run.live_bound else None
 
 

@@ -229,6 +229,12 @@ def _eligible_matrix_pairs(
     team_ids = {team: i for i, team in enumerate(sorted(rules))}
     member_team = np.array([team_ids[t] for t in teams], dtype=np.int64)
     course_masks = {c.id: selector_mask(c.audience, columns) for c in scenario.courses}
+    audience_masks: dict[Selector, np.ndarray] = {}  # sessions share a few audiences
+    # Many teams share one blackout calendar (all operations teams): test each calendar once.
+    blackouts: dict[tuple, list[int]] = defaultdict(list)
+    for team, rule in rules.items():
+        if rule.blackout:
+            blackouts[tuple(rule.blackout)].append(team_ids[team])
     on_leave = [i for i, m in enumerate(members) if m.unavailable]
     done_before = history_in_horizon(scenario)
     index_of = {m.id: i for i, m in enumerate(members)}
@@ -236,12 +242,15 @@ def _eligible_matrix_pairs(
     for s, session in enumerate(scenario.sessions):
         mask = course_masks[session.course] & (first <= start[s]) & (last >= end[s])
         if not session.audience.is_everyone:
-            mask &= selector_mask(session.audience, columns)
+            if session.audience not in audience_masks:
+                audience_masks[session.audience] = selector_mask(session.audience, columns)
+            mask &= audience_masks[session.audience]
         if away[s]:
             dark = [
-                team_ids[t]
-                for t, rule in rules.items()
-                if rule.in_blackout(session.start, session.last_day)
+                team
+                for ranges, teams_with in blackouts.items()
+                if any(r.touches(session.start, session.last_day) for r in ranges)
+                for team in teams_with
             ]
             if dark:
                 mask &= ~np.isin(member_team, dark)
@@ -392,6 +401,8 @@ def _useful_pairs(scenario, pair_member, pair_session, windows) -> np.ndarray:
 
 def _index_pinned_and_previous(instance: Instance) -> None:
     scenario = instance.scenario
+    if not scenario.pinned and scenario.previous is None:
+        return
     member_index = {m.id: i for i, m in enumerate(scenario.members)}
     session_index = {s.id: i for i, s in enumerate(scenario.sessions)}
     index = instance.pair_index()

@@ -269,11 +269,6 @@ def test_a_together_group_whose_partner_may_not_attend_the_pinned_session(togeth
     assert find_conflicts(load_scenario(together_raw), QUICK) == [TOGETHER_PINNED]
 
 
-@pytest.mark.xfail(
-    raises=KeyError,
-    strict=True,
-    reason="solver/construct.py adds the pinned member's together partner, who has no pair",
-)
 def test_solve_names_the_together_conflict(together_raw) -> None:
     assert conflicts_of(together_raw) == [TOGETHER_PINNED]
 

@@ -1,0 +1,230 @@
+"""Speed and scale of rotaplan's engine against the textbook formulation.
+
+Generates company-like scenarios with ``rotaplan generate``, solves each with rotaplan and
+with the textbook formulation (``benchmarks/textbook.py``) under the same time budget, each
+in its own process so peak memory is its own, checks every plan with ``rotaplan check``'s
+checker, and prints one table. Anyone can rerun it:
+
+    .venv/bin/python benchmarks/engine.py                      # 300 and 2,024 members
+    .venv/bin/python benchmarks/engine.py --members 20000 --time-limit 1800 --no-textbook
+
+These machines are shared and noisy: compare the two engines within one run (the ratio
+columns), not figures across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+MARKS = (15.0, 60.0)
+
+
+def _at(trace: list[tuple[float, float]], mark: float) -> float | None:
+    """The best first-term value found by ``mark`` seconds after the start."""
+    seen = [value for seconds, value in trace if seconds <= mark]
+    return min(seen) if seen else None
+
+
+def run_rotaplan(path: str, time_limit: float, workers: int, seed: int, queue) -> None:
+    from checker import check_plan
+    from models import load_scenario
+    from solver import SolveOptions, solve
+    from solver.instance import build_instance
+
+    started = time.monotonic()
+    scenario = load_scenario(path)
+    trace: list[tuple[float, float]] = []
+    first_term = scenario.objective[0]
+
+    class Recorder:
+        def stage_started(self, term, index, count, budget):
+            pass
+
+        def improved(self, term, value, bound, elapsed):
+            if term == first_term:
+                trace.append((time.monotonic() - started, value))
+
+        def stage_finished(self, report):
+            pass
+
+    plan = solve(
+        scenario,
+        SolveOptions(time_limit=time_limit, workers=workers, seed=seed, progress=Recorder()),
+    )
+    total = time.monotonic() - started
+    report = check_plan(scenario, plan.pairs)
+    first = plan.stages[0] if plan.stages else None
+    queue.put(
+        {
+            "pairs": build_instance(scenario).num_pairs,
+            "build": plan.build_seconds,
+            "first_plan": plan.build_seconds,
+            "trace": trace,
+            "end": plan.objective.get(first_term),
+            "bound": first.bound if first else None,
+            "stage_status": first.status.value if first else None,
+            "status": plan.status.value,
+            "gaps": {s.term: s.gap for s in plan.stages},
+            "seconds": total,
+            "violations": len(report.violations),
+            "terms_agree": report.objective == plan.objective,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+    )
+
+
+def run_textbook(path: str, time_limit: float, workers: int, seed: int, queue) -> None:
+    from benchmarks.textbook import solve_textbook
+    from models import load_scenario
+
+    started = time.monotonic()
+    scenario = load_scenario(path)
+    trace: list[tuple[float, float]] = []
+    bounds: list[float] = []
+    first_term = scenario.objective[0]
+
+    def seen(term, value, bound):
+        if term == first_term:
+            trace.append((time.monotonic() - started, value))
+            bounds.append(bound)
+
+    result = solve_textbook(scenario, time_limit, workers, seed, seen)
+    first = result["stages"][0] if result["stages"] else {}
+    queue.put(
+        {
+            "pairs": None,
+            "build": result["build_seconds"],
+            "first_plan": trace[0][0] if trace else None,
+            "trace": trace,
+            "end": first.get("value"),
+            "bound": first.get("bound"),
+            "stage_status": first.get("status"),
+            "status": "OPTIMAL"
+            if all(s["status"] == "OPTIMAL" for s in result["stages"])
+            else "FEASIBLE",
+            "gaps": {},
+            "seconds": time.monotonic() - started,
+            "violations": None,
+            "terms_agree": None,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        }
+    )
+
+
+def measure(target, path: Path, time_limit: float, workers: int, seed: int) -> dict:
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(str(path), time_limit, workers, seed, queue))
+    process.start()
+    result = queue.get()
+    process.join()
+    return result
+
+
+def _fmt(value, digits: int = 0) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--members", type=int, nargs="+", default=[300, 2024])
+    parser.add_argument("--years", type=int, default=5)
+    parser.add_argument("--time-limit", type=float, default=120.0)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--seed", type=int, default=2025)
+    parser.add_argument(
+        "--no-textbook", action="store_true", help="Skip the baseline (for 20,000 members)."
+    )
+    args = parser.parse_args()
+
+    from models.generate import generate_scenario
+
+    rows = []
+    with tempfile.TemporaryDirectory() as folder:
+        for members in args.members:
+            path = generate_scenario(
+                Path(folder) / f"m{members}", members=members, years=args.years, seed=args.seed
+            )
+            engines = [("rotaplan", run_rotaplan)] + (
+                [] if args.no_textbook else [("textbook", run_textbook)]
+            )
+            results = {}
+            for name, target in engines:
+                print(
+                    f"solving {members} members with {name} ({args.time_limit:.0f}s)...",
+                    file=sys.stderr,
+                    flush=True,
+                )
+                results[name] = measure(target, path, args.time_limit, args.workers, args.seed)
+            pairs = results["rotaplan"]["pairs"]
+            for name, result in results.items():
+                at = [_at(result["trace"], mark) for mark in MARKS]
+                end, bound = result["end"], result["bound"]
+                gap = (end - bound) / max(1, end) if end is not None and bound is not None else None
+                rows.append(
+                    [
+                        members,
+                        name,
+                        pairs,
+                        result["build"],
+                        result["first_plan"],
+                        *at,
+                        end,
+                        bound,
+                        None if gap is None else 100 * gap,
+                        result["seconds"],
+                        result["peak_mb"],
+                        result["violations"],
+                    ]
+                )
+            if "textbook" in results:
+                distance = {
+                    name: (r["end"] - r["bound"])
+                    if r["end"] is not None and r["bound"] is not None
+                    else None
+                    for name, r in results.items()
+                }
+                if distance["rotaplan"] is not None and distance["textbook"] is not None:
+                    ratio = distance["textbook"] / max(1, distance["rotaplan"])
+                    print(
+                        f"{members} members: distance from unmet to bound, textbook / rotaplan = {ratio:.1f}x",
+                        flush=True,
+                    )
+    header = [
+        "members",
+        "engine",
+        "pairs",
+        "build s",
+        "first plan s",
+        "unmet@15s",
+        "unmet@60s",
+        "unmet end",
+        "bound",
+        "gap %",
+        "total s",
+        "peak MB",
+        "violations",
+    ]
+    widths = [max(len(h), 9) for h in header]
+    print(" | ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
+    for row in rows:
+        cells = [_fmt(v, 1 if i in (3, 4, 9) else 0) for i, v in enumerate(row)]
+        print(" | ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))
+
+
+if __name__ == "__main__":
+    main()
