@@ -359,15 +359,17 @@ def _unmet_windows(scenario: Scenario, plan: _Plan) -> Iterator[UnmetWindow]:
             (r.course, r.date, scenario.course_by_id[r.course].hours)
             for r in history.get(member.id, ())
         ]
+        by_course: dict[str, list[tuple[dt.date, float]]] = defaultdict(list)
+        for course, day, hours in done:
+            by_course[course].append((day, hours))
         for requirement in scenario.requirements:
             if not requirement.who.matches(member):
                 continue
+            # Only the completions of the courses the requirement counts.
+            courses = requirement.courses if requirement.courses is not None else list(by_course)
+            relevant = [item for course in courses for item in by_course.get(course, ())]
             for window in requirement_windows(scenario, requirement, member):
-                counted = [
-                    hours
-                    for course, day, hours in done
-                    if window.start <= day <= window.end and requirement.counts_course(course)
-                ]
+                counted = [hours for day, hours in relevant if window.start <= day <= window.end]
                 if requirement.min_hours is not None:
                     short = max(0, math.ceil(requirement.min_hours - sum(counted) - EPSILON))
                 else:

@@ -253,6 +253,9 @@ class _Reader:
         path, _ = self.resolve("previous", value)
         if path is None:
             return None
+        if path.suffix.lower() != ".csv":
+            self.error(f"{self.label}: previous", f"{value!r} must be a plan's assignments.csv")
+            return None
         with open(path, newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             columns = reader.fieldnames or []

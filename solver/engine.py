@@ -153,7 +153,7 @@ def solve(scenario: Scenario, options: SolveOptions | None = None, **settings: o
         deadline = started + options.time_limit
         # The search improves a plan that holds every rule; when pinned rows make the first
         # plan break one, only the whole model can say whether any plan exists.
-        first_ok = check_plan(scenario, _pairs(instance, taken)).ok
+        first_ok = not scenario.pinned or check_plan(scenario, _pairs(instance, taken)).ok
         whole = scenario.strict or instance.num_pairs <= options.search_above_pairs or not first_ok
         if whole:
             stages, decided, terms = _whole_model_stages(instance, taken, options, search, deadline)

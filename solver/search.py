@@ -99,6 +99,8 @@ class NeighbourhoodSearch:
         rota.model.minimize(rota.terms[term])
         self._hint(rota)
         solver = cp_model.CpSolver()
+        # rotaplan handles Ctrl-C itself; CP-SAT's own handler would end the process.
+        solver.parameters.catch_sigint_signal = False
         limit = min(self.move_seconds, max(0.1, deadline - time.monotonic()))
         solver.parameters.max_time_in_seconds = limit
         solver.parameters.num_workers = self.workers
@@ -142,6 +144,8 @@ class NeighbourhoodSearch:
         """The scope's part of every term under the current plan, read from a fixed solve."""
         self._hint(rota)
         solver = cp_model.CpSolver()
+        # rotaplan handles Ctrl-C itself; CP-SAT's own handler would end the process.
+        solver.parameters.catch_sigint_signal = False
         solver.parameters.fix_variables_to_their_hinted_value = True
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = 10
