@@ -14,6 +14,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from fractions import Fraction
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -241,7 +242,7 @@ def solve_textbook(
     started = time.monotonic()
     book = Textbook(scenario)
     built = time.monotonic() - started
-    stages = []
+    stages: list[dict[str, Any]] = []
     terms = [t for t in scenario.objective if not isinstance(book.terms[t], int)]
     for index, term in enumerate(terms):
         remaining = started + time_limit - time.monotonic()

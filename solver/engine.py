@@ -279,9 +279,9 @@ def _run(
     model: cp_model.CpModel,
     watcher: cp_model.CpSolverSolutionCallback | None,
     search: _Search,
-) -> int:
+) -> cp_model.CpSolverStatus:
     """Run CP-SAT in a thread and wait on an event, so Ctrl-C reaches us and stops it cleanly."""
-    outcome: list[int] = []
+    outcome: list[cp_model.CpSolverStatus] = []
     done = threading.Event()
 
     def work() -> None:
@@ -314,7 +314,7 @@ class _BoundRun:
     solver: cp_model.CpSolver
     thread: threading.Thread
     done: threading.Event
-    status: list[int] = field(default_factory=list)
+    status: list[cp_model.CpSolverStatus] = field(default_factory=list)
     live_bound: list[float] = field(default_factory=list)
 
 

@@ -431,11 +431,11 @@ class RotaModel:
         return _total(chosen)
 
 
-def _total(variables: Iterable) -> cp_model.LinearExprT:
+def _total(variables: Iterable) -> cp_model.LinearExpr:
     return cp_model.LinearExpr.sum(list(variables))
 
 
-def _weighted(variables: list, coefs: Iterable) -> cp_model.LinearExprT:
+def _weighted(variables: list, coefs: Iterable) -> cp_model.LinearExpr:
     return cp_model.LinearExpr.weighted_sum(variables, [int(c) for c in coefs])
 
 

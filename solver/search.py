@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from ortools.sat.python import cp_model
@@ -38,7 +39,7 @@ class NeighbourhoodSearch:
         self.size = 30  # members per neighbourhood; adapts to how fast moves solve
         self.move_seconds = 1.0
         # Measured on generated companies: small models improve fastest without the LP.
-        self.parameters: dict[str, object] = {"linearization_level": 0}
+        self.parameters: dict[str, Any] = {"linearization_level": 0}
         self._teams = _members_by(instance.member_team)
         self._units = _members_by([m.unit for m in instance.scenario.members])
         flat = [
@@ -105,8 +106,8 @@ class NeighbourhoodSearch:
         solver.parameters.max_time_in_seconds = limit
         solver.parameters.num_workers = self.workers
         solver.parameters.random_seed = int(self.rng.integers(1 << 30))
-        for name, value in self.parameters.items():
-            setattr(solver.parameters, name, value)
+        for name, setting in self.parameters.items():
+            setattr(solver.parameters, name, setting)
         status = solver.solve(rota.model)
         self._adapt(status, solver.wall_time, limit)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -158,7 +159,7 @@ class NeighbourhoodSearch:
     def _hint(self, rota: RotaModel) -> None:
         rota.hint(self.taken)
 
-    def _adapt(self, status: int, seconds: float, limit: float) -> None:
+    def _adapt(self, status: cp_model.CpSolverStatus, seconds: float, limit: float) -> None:
         if status == cp_model.OPTIMAL and seconds < 0.3 * limit:
             self.size = min(int(self.size * 1.15) + 1, 600)
         elif status != cp_model.OPTIMAL:
