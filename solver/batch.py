@@ -42,6 +42,8 @@ import yaml
 
 from models.scenario import TERMS
 
+from .writer import replace_folder
+
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
     from rich.table import Table
@@ -344,26 +346,11 @@ def write_unit_timetables(
     staging = Path(tempfile.mkdtemp(prefix=".timetables.", dir=unit_dir))
     try:
         write_timetables(scenario, pairs, staging, formats=tuple(formats))
-        _swap_folder(staging, unit_dir / "timetables")
+        replace_folder(staging, unit_dir / "timetables")
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return unit_dir / "timetables"
-
-
-def _swap_folder(staging: Path, target: Path) -> None:
-    """Put ``staging`` where ``target`` is with renames, so no reader sees half a folder."""
-    for folder, _, files in os.walk(staging):
-        for name in files:
-            with open(Path(folder) / name, "rb") as handle:
-                os.fsync(handle.fileno())
-    if target.exists():
-        retired = Path(tempfile.mkdtemp(prefix=f".{target.name}.old.", dir=target.parent))
-        os.rename(target, retired / target.name)
-        os.rename(staging, target)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.rename(staging, target)
 
 
 def _write_marker(unit_dir: Path, marker: dict[str, Any]) -> None:
