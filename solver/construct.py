@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .instance import Instance, member_columns, selector_mask, share_fraction
+from .instance import Instance, selector_mask, share_fraction
 
 
 @dataclass
@@ -83,7 +83,7 @@ class Constructor:
             day += dt.timedelta(days=1)
         mix = []
         if course.mix:
-            columns = member_columns(scenario)
+            columns = instance.columns
             for rule in course.mix:
                 mix.append((selector_mask(rule.who, columns), rule.min_share, rule.max_share))
         return _SessionFacts(
@@ -253,11 +253,32 @@ def construct(instance: Instance, keep: list[int] | None = None) -> list[int]:
         group = builder.group_of(m, s)
         if m not in builder.loads.attendees[s] and builder._group_fits(group, s):
             builder.add(group, s)
+    _serve_until_settled(builder)
+    return sorted(builder.chosen)
+
+
+def fill(instance: Instance, taken: np.ndarray) -> np.ndarray:
+    """The plan ``taken`` with every session added that serves an unmet window and fits.
+
+    Moves of the neighbourhood search leave such openings behind (a seat freed, a cap no
+    longer used); filling them needs no solve. Sessions that run in ``taken`` are never
+    cancelled, so the plan keeps every rule.
+    """
+    builder = Constructor(instance)
+    for p in np.flatnonzero(taken):
+        builder.add([int(instance.pair_member[p])], int(instance.pair_session[p]))
+    running = {s for s, present in enumerate(builder.loads.attendees) if present}
+    _serve_until_settled(builder, keep_running=running)
+    filled = np.zeros(len(taken), dtype=bool)
+    filled[sorted(builder.chosen)] = True
+    return filled
+
+
+def _serve_until_settled(builder: Constructor, keep_running: set[int] | None = None) -> None:
     for _ in range(3):
         _serve_windows(builder)
-        if not _cancel_short_sessions(builder):
+        if not _cancel_short_sessions(builder, keep_running or set()):
             break
-    return sorted(builder.chosen)
 
 
 def _serve_windows(builder: Constructor) -> None:
@@ -344,9 +365,10 @@ def _windows_of_pairs(instance: Instance) -> dict[int, list[tuple[int, int, int,
     return by_pair
 
 
-def _cancel_short_sessions(builder: Constructor) -> bool:
+def _cancel_short_sessions(builder: Constructor, keep_running: set[int]) -> bool:
     """Cancel sessions that fell short of min_size; True when any was cancelled."""
     pinned_sessions = {int(builder.instance.pair_session[p]) for p in builder.instance.pinned}
+    pinned_sessions |= keep_running
     cancelled = False
     for s, present in enumerate(builder.loads.attendees):
         if 0 < len(present) < builder.facts[s].min_size and s not in pinned_sessions:

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .construct import fill
 from .instance import Instance
 from .model import RotaModel, Scope
 
@@ -61,6 +62,10 @@ class NeighbourhoodSearch:
         started = time.monotonic()
         pickers = self._pickers(term)
         while time.monotonic() + 0.2 < deadline and not (stop is not None and stop()):
+            if term == "unmet" and stats.moves % 25 == 0:
+                gain = self._fill()
+                if gain > 0 and on_improve is not None:
+                    on_improve(gain)
             picker = pickers[stats.moves % len(pickers)]
             members = picker()
             if len(members) == 0:
@@ -81,6 +86,12 @@ class NeighbourhoodSearch:
                     on_improve(gain)
         stats.seconds = time.monotonic() - started
         return stats
+
+    def _fill(self) -> int:
+        """Add every session that serves an unmet window and fits; the gain on unmet."""
+        before = int((self.shortfalls() * self._window_weight).sum())
+        self.taken = fill(self.instance, self.taken)
+        return before - int((self.shortfalls() * self._window_weight).sum())
 
     def _move(self, term: str, members: np.ndarray, deadline: float) -> int:
         """Re-solve one neighbourhood; the gain on the term (0 when nothing improved)."""
@@ -163,7 +174,7 @@ class NeighbourhoodSearch:
         if status == cp_model.OPTIMAL and seconds < 0.3 * limit:
             self.size = min(int(self.size * 1.15) + 1, 600)
         elif status != cp_model.OPTIMAL:
-            self.size = max(int(self.size * 0.8), 10)
+            self.size = max(int(self.size * 0.9), 20)
 
     # -- neighbourhoods ---------------------------------------------------------------------
 
