@@ -50,6 +50,10 @@ def _load(path: str) -> LoadedScenario:
     return scenario
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 scenario_argument = click.argument("scenario", type=click.Path(dir_okay=False))
 
 
@@ -73,7 +77,8 @@ def validate(scenario: str) -> None:
         parts = ", ".join(f"{c} {n}" for c, n in sorted(categories.items()))
         click.echo(f"  {tier:<12} {sum(categories.values()):>6}  ({parts})")
     low, high = view.members_per_unit
-    click.echo(f"\n{view.units} units ({low}-{high} members), {view.teams} teams ", nl=False)
+    click.echo(f"\n{_count(view.units, 'unit')} ({low}-{high} members), ", nl=False)
+    click.echo(f"{_count(view.teams, 'team')} ", nl=False)
     low, high = view.members_per_team
     click.echo(f"({low}-{high} members)")
     click.echo(f"\n{len(loaded.sessions)} sessions of {len(loaded.courses)} courses by year:")
@@ -96,7 +101,8 @@ def validate(scenario: str) -> None:
             requirement.window if isinstance(requirement.window, str) else str(requirement.window)
         )
         click.echo(
-            f"  {requirement.id:<16} {what} per {window}: {members} members, {windows} windows"
+            f"  {requirement.id:<16} {what} per {window}: {_count(members, 'member')}, "
+            f"{_count(windows, 'window')}"
         )
     click.echo("\nThe scenario is valid.")
 

@@ -121,7 +121,7 @@ def test_validate_mini_shows_what_was_loaded() -> None:
     assert "rotation 2 党员集中轮训班" in out
     # Requirement reach: the new graduate joined 2026-03-01, inside the horizon.
     assert "rotate 1 of rotation per horizon: 8 members, 8 windows" in out
-    assert "orient 1 of mentoring per first 180 days after joining: 1 members, 1 windows" in out
+    assert "orient 1 of mentoring per first 180 days after joining: 1 member, 1 window" in out
     assert out[-1] == "The scenario is valid."
 
 
