@@ -332,6 +332,9 @@ def _search_stages(
     threads = 1 if rota is not None else options.threads
     neighbourhoods = NeighbourhoodSearch(instance, taken, workers=threads, seed=options.seed)
     stages: list[StageReport] = []
+    # Every term of the plan, recomputed from its assignments once per stage: checking
+    # a province's plan takes seconds.
+    values = _terms_of(instance, neighbourhoods.taken)
     for index, term in enumerate(terms):
         budget = _budget(options, index, len(terms), deadline)
         if search.interrupted or budget <= 0.05:
@@ -339,7 +342,9 @@ def _search_stages(
         if options.progress is not None:
             options.progress.stage_started(term, index, len(terms), budget)
         neighbourhoods.hold(terms[:index])
-        report = _search_stage(rota, neighbourhoods, term, budget, options, search)
+        report, values = _search_stage(
+            rota, neighbourhoods, term, values[term], budget, options, search
+        )
         stages.append(report)
         if options.progress is not None:
             options.progress.stage_finished(report)
@@ -370,12 +375,14 @@ def _search_stage(
     rota: RotaModel | None,
     neighbourhoods: NeighbourhoodSearch,
     term: str,
+    value: int,
     budget: float,
     options: SolveOptions,
     search: _Search,
-) -> StageReport:
+) -> tuple[StageReport, dict[str, int]]:
     """Search neighbourhoods while the whole model proves a bound, until the budget is spent
-    or the bound meets the plan."""
+    or the bound meets the plan; ``value`` is the term's value at the start. Returns the
+    stage's report and every term of the plan it leaves."""
     started = time.monotonic()
     instance = neighbourhoods.instance
     bound_run = None
@@ -384,7 +391,6 @@ def _search_stage(
         rota.model.minimize(rota.terms[term])
         rota.hint(neighbourhoods.taken)
         bound_run = _start_bound(rota, budget, options, search)
-    value = _terms_of(instance, neighbourhoods.taken)[term]
 
     def improved(delta: int) -> None:
         nonlocal value
@@ -408,16 +414,18 @@ def _search_stage(
         bound_run.done.wait()
         if bound_run.solver in search.running:
             search.running.remove(bound_run.solver)
-        _adopt_if_better(rota, bound_run, neighbourhoods, term)
+        _adopt_if_better(rota, bound_run, neighbourhoods, value)
         bound = _bound_of(bound_run)
-    reached = _terms_of(instance, neighbourhoods.taken)[term]
-    return StageReport(
+    values = _terms_of(instance, neighbourhoods.taken)
+    reached = values[term]
+    report = StageReport(
         term=term,
         status=Status.OPTIMAL if bound is not None and reached <= bound else Status.FEASIBLE,
         value=reached,
         bound=None if bound is None else min(max(bound, 0), reached),
         seconds=time.monotonic() - started,
     )
+    return report, values
 
 
 def _start_bound(
@@ -456,12 +464,12 @@ def _bound_of(run: _BoundRun) -> int | None:
 
 
 def _adopt_if_better(
-    rota: RotaModel, run: _BoundRun, neighbourhoods: NeighbourhoodSearch, term: str
+    rota: RotaModel, run: _BoundRun, neighbourhoods: NeighbourhoodSearch, current: int
 ) -> None:
-    """The whole model sometimes finds a better plan than the search: take it then."""
+    """The whole model sometimes finds a better plan than the search (whose term is at
+    ``current``): take it then."""
     if not run.status or run.status[0] not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return
-    current = _terms_of(rota.instance, neighbourhoods.taken)[term]
     if round(run.solver.objective_value) < current:
         solution = run.solver.response_proto.solution
         for p, var in rota.vars.attend.items():

@@ -104,7 +104,10 @@ class NeighbourhoodSearch:
             if current is None:
                 return 0
         else:
-            current = {term: self._scope_value(term, members)}
+            value = self._scope_value(term, members, rota)
+            if value is None:
+                return 0
+            current = {term: value}
         for held_term, value in current.items():
             if held_term != term and held_term in self._held_terms:
                 rota.model.add(rota.terms[held_term] <= value)
@@ -137,8 +140,9 @@ class NeighbourhoodSearch:
         """Terms earlier in the objective: moves keep each of them where it is."""
         self._held_terms = tuple(terms)
 
-    def _scope_value(self, term: str, members: np.ndarray) -> int:
-        """The first stage's term over the scope, straight from the plan (no solve needed)."""
+    def _scope_value(self, term: str, members: np.ndarray, rota: RotaModel) -> int | None:
+        """The first stage's term over the scope: straight from the plan for unmet and
+        attendances, from a fixed solve of the scope's model otherwise."""
         instance = self.instance
         if term == "unmet":
             windows = np.array(instance.windows_of_members(members), dtype=np.int64)
@@ -148,9 +152,8 @@ class NeighbourhoodSearch:
         mine = np.isin(instance.pair_member, members)
         if term == "attendances":
             return int((self.taken & mine).sum())
-        rota = RotaModel(instance, Scope(np.sort(members), np.flatnonzero(self.taken & ~mine)))
         values = self._current_values(rota)
-        return values[term] if values is not None else 1 << 60
+        return values[term] if values is not None else None
 
     def _current_values(self, rota: RotaModel) -> dict[str, int] | None:
         """The scope's part of every term under the current plan, read from a fixed solve."""
