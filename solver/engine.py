@@ -26,6 +26,7 @@ from ortools.sat.python import cp_model
 from checker import check_plan, plan_terms
 from models import Scenario
 
+from .bound import block_bound
 from .construct import construct
 from .instance import Instance, build_instance
 from .model import RotaModel
@@ -320,6 +321,8 @@ class _BoundRun:
     done: threading.Event
     status: list[cp_model.CpSolverStatus] = field(default_factory=list)
     live_bound: list[float] = field(default_factory=list)
+    blocks: list[int] = field(default_factory=list)  # the block bound, once proven
+    halt: threading.Event = field(default_factory=threading.Event)
 
 
 def _search_stages(
@@ -385,12 +388,12 @@ def _search_stage(
     stage's report and every term of the plan it leaves."""
     started = time.monotonic()
     instance = neighbourhoods.instance
-    bound_run = None
     if rota is not None:
         rota.model.clear_objective()
         rota.model.minimize(rota.terms[term])
         rota.hint(neighbourhoods.taken)
-        bound_run = _start_bound(rota, budget, options, search)
+    bound_run = _start_bound(rota, term, neighbourhoods, budget, options, search)
+    neighbourhoods.workers = max(1, options.threads - (bound_run is not None))
 
     def improved(delta: int) -> None:
         nonlocal value
@@ -399,22 +402,34 @@ def _search_stage(
             bound = _bound_of(bound_run) if bound_run is not None else None
             options.progress.improved(term, value, bound, time.monotonic() - started)
 
-    def proven() -> bool:
-        return search.stop.is_set() or (bound_run is not None and bound_run.done.is_set())
+    def between_moves() -> bool:
+        """Whether the stage is over; the search gets every thread once the bound is in."""
+        if search.stop.is_set():
+            return True
+        if bound_run is None:
+            return False
+        if bound_run.done.is_set():
+            neighbourhoods.workers = options.threads
+        if bound_run.status and bound_run.status[0] in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
+            return True
+        bound = _bound_of(bound_run)
+        return bound is not None and value <= bound
 
     if options.progress is not None:
         options.progress.improved(term, value, None, 0.0)
     try:
-        neighbourhoods.run(term, started + budget, on_improve=improved, stop=proven)
+        neighbourhoods.run(term, started + budget, on_improve=improved, stop=between_moves)
     except KeyboardInterrupt:
         search.interrupt()
     bound = None
-    if rota is not None and bound_run is not None:
+    if bound_run is not None:
+        bound_run.halt.set()
         bound_run.solver.stop_search()
         bound_run.done.wait()
         if bound_run.solver in search.running:
             search.running.remove(bound_run.solver)
-        _adopt_if_better(rota, bound_run, neighbourhoods, value)
+        if rota is not None:
+            _adopt_if_better(rota, bound_run, neighbourhoods, value)
         bound = _bound_of(bound_run)
     values = _terms_of(instance, neighbourhoods.taken)
     reached = values[term]
@@ -429,10 +444,25 @@ def _search_stage(
 
 
 def _start_bound(
-    rota: RotaModel, budget: float, options: SolveOptions, search: _Search
-) -> _BoundRun:
+    rota: RotaModel | None,
+    term: str,
+    neighbourhoods: NeighbourhoodSearch,
+    budget: float,
+    options: SolveOptions,
+    search: _Search,
+) -> _BoundRun | None:
+    """Prove the stage's bound in a thread: for ``unmet`` block by block first (see
+    ``solver.bound``), then on the whole model when there is one."""
+    blocks = term == "unmet"
+    if blocks and rota is not None and rota.instance.num_pairs > options.strong_bound_pairs:
+        # Without the full linearisation the whole model proves far less than the blocks
+        # do (a window that needs one completion is a clause, out of its LP), and its
+        # thread is worth more to the search.
+        rota = None
+    if rota is None and not blocks:
+        return None
     solver = _solver(budget, max(1, options.threads - 1), options.seed)
-    if rota.instance.num_pairs <= options.strong_bound_pairs:
+    if rota is not None and rota.instance.num_pairs <= options.strong_bound_pairs:
         # The full linear relaxation proves much better bounds; on large models its root
         # takes longer than a stage, so there the default relaxation is used.
         solver.parameters.linearization_level = 2
@@ -440,10 +470,20 @@ def _start_bound(
     run = _BoundRun(solver, threading.Thread(), done)
     # The bound as CP-SAT proves it, for the live display while the search runs.
     solver.best_bound_callback = run.live_bound.append
+    deadline = time.monotonic() + budget
+    short = neighbourhoods.weighted_shortfalls() if blocks else None
+
+    def halted() -> bool:
+        return run.halt.is_set() or search.stop.is_set()
 
     def work() -> None:
         try:
-            run.status.append(solver.solve(rota.model))
+            if short is not None:
+                proof = block_bound(neighbourhoods.instance, short, deadline, stop=halted)
+                run.blocks.append(proof.value)
+            if rota is not None and not halted() and time.monotonic() < deadline - 0.1:
+                solver.parameters.max_time_in_seconds = deadline - time.monotonic()
+                run.status.append(solver.solve(rota.model))
         finally:
             done.set()
 
@@ -454,13 +494,16 @@ def _start_bound(
 
 
 def _bound_of(run: _BoundRun) -> int | None:
-    """The best bound the whole model has proven so far, or None before it has one."""
+    """The best bound proven so far (the blocks' or the whole model's), or None."""
+    bounds = list(run.blocks)
     if run.done.is_set() and run.status and run.status[0] == cp_model.INFEASIBLE:
-        return None
-    if run.done.is_set() and run.status:
+        pass
+    elif run.done.is_set() and run.status:
         # Stopped before a plan of its own, CP-SAT still reports the bound it has proven.
-        return int(np.ceil(run.solver.best_objective_bound - 1e-6))
-    return int(np.ceil(max(run.live_bound) - 1e-6)) if run.live_bound else None
+        bounds.append(int(np.ceil(run.solver.best_objective_bound - 1e-6)))
+    elif run.live_bound:
+        bounds.append(int(np.ceil(max(run.live_bound) - 1e-6)))
+    return max(bounds) if bounds else None
 
 
 def _adopt_if_better(

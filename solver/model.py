@@ -1,9 +1,9 @@
 """The CP-SAT model: one boolean per eligible pair, one method per rule family of SPEC.md.
 
 A model decides for a *scope*: every member (the whole scenario), or some members with
-everyone else's assignments fixed (a neighbourhood of the search), or some members with
-the rules that tie members together through sessions dropped (a relaxation whose optimum
-bounds the whole scenario's).
+everyone else's assignments fixed (a neighbourhood of the search), or some members and
+sessions with the rules that fewer attendees could break dropped (a relaxation whose
+optimum bounds the whole scenario's; see ``solver.bound``).
 """
 
 from __future__ import annotations
@@ -26,8 +26,14 @@ class Scope:
 
     members: np.ndarray  # member indices the model decides for
     background: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
-    relaxed: bool = False  # drop capacity, min_size, mix and together (for a bound)
-    """``background``: pair indices taken by members outside the scope."""
+    relaxed: bool = False  # drop min_size, mix and together (for a bound)
+    pairs: np.ndarray | None = None  # only these of the members' pairs may be taken
+    """``background``: pair indices taken by members outside the scope.
+
+    ``relaxed`` drops the rules a plan can break by having *fewer* attendees, and ``pairs``
+    leaves the members' other pairs untaken: every other rule only gets easier with fewer
+    attendances, so such a model's optimum is a lower bound for the scope's windows.
+    """
 
     @classmethod
     def everyone(cls, instance: Instance) -> Scope:
@@ -53,10 +59,15 @@ class RotaModel:
         active = np.zeros(len(instance.scenario.members), dtype=bool)
         active[self.scope.members] = True
         self.active = active
-        self.whole = bool(active.all()) and not len(self.scope.background)
+        self.whole = (
+            bool(active.all()) and not len(self.scope.background) and self.scope.pairs is None
+        )
+        self.decided: np.ndarray | None = None
+        if self.scope.pairs is not None:
+            self.decided = np.zeros(instance.num_pairs, dtype=bool)
+            self.decided[self.scope.pairs] = True
         self.pairs = np.concatenate(
-            [instance.pairs_of_member[m] for m in self.scope.members]
-            or [np.zeros(0, dtype=np.int64)]
+            [self.pairs_of(m) for m in self.scope.members] or [np.zeros(0, dtype=np.int64)]
         )
         self.vars = Variables(attend={int(p): self.model.new_bool_var(f"x{p}") for p in self.pairs})
         self.pairs_of_session = _group_by(instance.pair_session[self.pairs], self.pairs)
@@ -65,6 +76,11 @@ class RotaModel:
         self.terms: dict[str, cp_model.LinearExprT] = {}
         self._add_rules()
         self._add_terms()
+
+    def pairs_of(self, m: int) -> np.ndarray:
+        """Member ``m``'s pairs this model decides."""
+        pairs = self.instance.pairs_of_member[m]
+        return pairs if self.decided is None else pairs[self.decided[pairs]]
 
     def x(self, pairs: Iterable[int]) -> list[cp_model.IntVar]:
         return [self.vars.attend[int(p)] for p in pairs]
@@ -79,8 +95,8 @@ class RotaModel:
     # -- hard rules, in the order SPEC.md gives them ---------------------------------
 
     def _add_rules(self) -> None:
+        self._session_size()
         if not self.scope.relaxed:
-            self._session_size()
             self._mix_shares()
             self._together()
         self._away_overlap_and_gap()
@@ -98,6 +114,10 @@ class RotaModel:
             fixed = self.fixed_of_session.get(s, 0)
             attendees = _total(self.x(pairs))
             room = session.capacity - fixed
+            if self.scope.relaxed:
+                if len(pairs) > room:
+                    self.model.add(attendees <= room)
+                continue
             if fixed == 0 and (session.min_size > 1 or session.fixed_cost > 0):
                 runs = self.model.new_bool_var(f"runs{s}")
                 self.vars.runs[s] = runs
@@ -169,7 +189,7 @@ class RotaModel:
         """No two away sessions sharing a day or closer than ``min_gap_days``, as cliques."""
         instance = self.instance
         for m in self.scope.members:
-            pairs = instance.pairs_of_member[m]
+            pairs = self.pairs_of(m)
             sessions = instance.pair_session[pairs]
             away = instance.session_away[sessions]
             if away.sum() < 2:
@@ -189,7 +209,7 @@ class RotaModel:
         )
         course_of = np.array([s.course for s in scenario.sessions], dtype=object)
         for m in self.scope.members:
-            pairs = instance.pairs_of_member[m]
+            pairs = self.pairs_of(m)
             sessions = instance.pair_session[pairs]
             once = ~repeatable[sessions]
             for chosen in _group_by(course_of[sessions[once]], pairs[once]).values():
@@ -205,7 +225,7 @@ class RotaModel:
                 continue
             per_year: dict[int, list[tuple[int, int]]] = defaultdict(list)
             per_month: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-            for p in instance.pairs_of_member[m]:
+            for p in self.pairs_of(m):
                 s = instance.pair_session[p]
                 if not instance.session_away[s]:
                     continue
@@ -224,7 +244,7 @@ class RotaModel:
                 continue
             hours: dict[int, list[tuple[int, int]]] = defaultdict(list)
             count: dict[int, list[tuple[int, int]]] = defaultdict(list)
-            for p in instance.pairs_of_member[m]:
+            for p in self.pairs_of(m):
                 s = instance.pair_session[p]
                 year = int(instance.session_year[s])
                 hours[year].append((int(p), int(instance.session_hours[s])))
@@ -258,7 +278,7 @@ class RotaModel:
             cap = instance.rules[team].cap
             if cap is None:
                 continue
-            pairs = np.concatenate([instance.pairs_of_member[m] for m in members])
+            pairs = np.concatenate([self.pairs_of(m) for m in members])
             pairs = pairs[instance.session_away[instance.pair_session[pairs]]]
             fixed = fixed_away.get(team, {})
             if len(pairs) + sum(fixed.values()) <= cap:
@@ -318,7 +338,10 @@ class RotaModel:
             window = instance.windows[w]
             short = self.model.new_int_var(0, window.max_shortfall, f"short{w}")
             self.vars.shortfall[w] = short
-            served = _weighted(self.x(window.pairs), window.credit) if len(window.pairs) else 0
+            pairs, credit = window.pairs, window.credit
+            if self.decided is not None:
+                pairs, credit = pairs[self.decided[pairs]], credit[self.decided[pairs]]
+            served = _weighted(self.x(pairs), credit) if len(pairs) else 0
             # scale * shortfall >= need - served makes the integer shortfall the ceiling.
             self.model.add(window.hours_scale * short + served >= window.need)
             total.append(window.weight * short)
@@ -381,7 +404,7 @@ class RotaModel:
             if not requirement.who.matches(scenario.members[m]):
                 continue
             by_year: dict[int, list[int]] = defaultdict(list)
-            for p in instance.pairs_of_member[m]:
+            for p in self.pairs_of(m):
                 s = int(instance.pair_session[p])
                 if scenario.sessions[s].course in courses:
                     by_year[int(instance.session_year[s])].append(int(p))
@@ -424,7 +447,7 @@ class RotaModel:
             member = scenario.members[m]
             if not member.avoid:
                 continue
-            for p in instance.pairs_of_member[m]:
+            for p in self.pairs_of(m):
                 session = scenario.sessions[instance.pair_session[p]]
                 if touches_any(session.start, session.last_day, member.avoid):
                     chosen.append(self.vars.attend[int(p)])

@@ -84,6 +84,11 @@ class NeighbourhoodSearch:
                 stats.improvements += 1
                 if on_improve is not None:
                     on_improve(gain)
+        if term == "unmet" and stats.moves % 25:
+            # The last moves may have left seats or caps free that a window can use.
+            gain = self._fill()
+            if gain > 0 and on_improve is not None:
+                on_improve(gain)
         stats.seconds = time.monotonic() - started
         return stats
 
@@ -191,6 +196,10 @@ class NeighbourhoodSearch:
         scales = np.array([w.hours_scale for w in self.instance.windows], dtype=np.int64)
         missing = np.maximum(self._window_need - served, 0)
         return -(-missing // scales)
+
+    def weighted_shortfalls(self) -> np.ndarray:
+        """Each window's part of ``unmet`` under the current plan."""
+        return self.shortfalls() * self._window_weight
 
     def _pickers(self, term: str):
         if term == "unmet":

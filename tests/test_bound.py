@@ -1,0 +1,97 @@
+"""The block bound: never above what a plan can reach, and tight where seats or a member's
+own limits are what leaves windows short."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import numpy as np
+
+from models import load_scenario
+from solver import SolveOptions, solve
+from solver.bound import block_bound
+from solver.construct import construct
+from solver.instance import build_instance
+from solver.model import RotaModel, Scope
+from solver.search import NeighbourhoodSearch
+
+TUTORIAL = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial" / "scenario.yaml"
+
+
+def _bound_from_constructed_plan(scenario) -> tuple[int, int]:
+    """The block bound proven from the constructive plan, and that plan's unmet."""
+    instance = build_instance(scenario)
+    taken = np.zeros(instance.num_pairs, dtype=bool)
+    taken[construct(instance)] = True
+    short = NeighbourhoodSearch(instance, taken).weighted_shortfalls()
+    proof = block_bound(instance, short, time.monotonic() + 30)
+    assert proof.complete
+    return proof.value, int(short.sum())
+
+
+def test_too_few_seats_are_proven_short(scenario_dict, solve_checked):
+    # Twelve members, eight seats in the year: four windows of weight 2 stay short.
+    raw = scenario_dict(
+        members=[f"M{i:02d}" for i in range(12)],
+        courses=["thematic"],
+        sessions=[
+            {"id": "TH-1", "course": "thematic", "start": "2026-03-02", "capacity": 4},
+            {"id": "TH-2", "course": "thematic", "start": "2026-09-07", "capacity": 4},
+        ],
+        requirements=[{"id": "yearly", "courses": ["thematic"], "window": "year", "weight": 2}],
+    )
+    scenario = load_scenario(raw)
+    bound, _ = _bound_from_constructed_plan(scenario)
+    plan = solve_checked(scenario)
+    assert plan.objective["unmet"] == 8
+    assert bound == 8
+
+
+def test_a_members_own_limits_are_proven(scenario_dict, solve_checked):
+    # 32 hours needed; the three 16-hour classes overlap pairwise, so one is all she gets.
+    raw = scenario_dict(
+        members=["M01"],
+        courses=[{"id": "class", "hours": 16, "repeatable": True}],
+        sessions=[
+            {"id": "C-1", "course": "class", "start": "2026-03-02", "end": "2026-03-03"},
+            {"id": "C-2", "course": "class", "start": "2026-03-03", "end": "2026-03-04"},
+            {"id": "C-3", "course": "class", "start": "2026-03-02", "end": "2026-03-04"},
+        ],
+        requirements=[{"id": "hours", "min_hours": 32, "window": "year"}],
+    )
+    scenario = load_scenario(raw)
+    bound, _ = _bound_from_constructed_plan(scenario)
+    plan = solve_checked(scenario)
+    assert plan.objective["unmet"] == 16
+    assert bound == 16
+
+
+def test_bound_never_exceeds_the_proven_optimum(solve_checked):
+    scenario = load_scenario(TUTORIAL)
+    plan = solve_checked(scenario)
+    assert plan.status.value == "OPTIMAL"
+    bound, constructed = _bound_from_constructed_plan(scenario)
+    assert 0 < bound <= plan.objective["unmet"] <= constructed
+
+
+def test_relaxed_scope_decides_only_the_given_pairs():
+    scenario = load_scenario(TUTORIAL)
+    instance = build_instance(scenario)
+    members = np.arange(5)
+    pairs = np.concatenate([instance.pairs_of_member[m][:2] for m in members])
+    rota = RotaModel(instance, Scope(members, relaxed=True, pairs=pairs))
+    assert sorted(rota.vars.attend) == sorted(pairs.tolist())
+
+
+def test_large_path_reports_a_bound_the_plan_respects(tmp_path, plan_checks):
+    from models.generate import generate_scenario
+
+    scenario = load_scenario(generate_scenario(tmp_path, members=300, years=2, seed=3))
+    options = SolveOptions(time_limit=20, workers=2, seed=0, search_above_pairs=1_000)
+    plan = solve(scenario, options)
+    plan_checks(scenario, plan)
+    unmet = plan.stages[0]
+    assert unmet.term == "unmet"
+    assert unmet.bound is not None
+    assert 0 < unmet.bound <= plan.objective["unmet"]
