@@ -38,7 +38,7 @@ from .model import RotaModel, Scope
 
 # A seats block is worth proving when its model stays small; the hours windows of a year
 # reach every session of the year and are left to the members' blocks.
-SEATS_BLOCK_PAIRS = 40_000
+SEATS_BLOCK_PAIRS = 20_000
 
 
 @dataclass
@@ -47,7 +47,7 @@ class BlockBound:
 
     value: int = 0
     seats: dict[tuple[int, int, int], int] = field(default_factory=dict)
-    members: int = 0  # member blocks proven
+    members: int = 0  # member blocks proven (interchangeable members share one)
     complete: bool = True  # False when the deadline cut the proof short (value still holds)
     seconds: float = 0.0
 
@@ -85,13 +85,20 @@ def block_bound(
             result.seats[key] = value
             result.value += value
             taken_by_seats.update(windows)
+    # Interchangeable members (same sessions open, limits and windows) have the same
+    # block: proven once, counted for each.
+    proven: dict[tuple, int] = {}
     for m, windows in _member_blocks(instance, short, taken_by_seats).items():
         if halted():
             result.complete = False
             break
-        members = np.array([m], dtype=np.int64)
-        result.value += _prove(instance, members, instance.pairs_of_member[m], windows, deadline)
-        result.members += 1
+        key = _member_block_key(instance, m, windows)
+        if key not in proven:
+            members = np.array([m], dtype=np.int64)
+            pairs = instance.pairs_of_member[m]
+            proven[key] = _prove(instance, members, pairs, windows, deadline)
+            result.members += 1
+        result.value += proven[key]
     result.seconds = time.monotonic() - started
     return result
 
@@ -117,6 +124,24 @@ def _member_blocks(instance: Instance, short: np.ndarray, taken: set[int]) -> di
         if m not in blocks:
             blocks[m] = [v for v in instance.windows_by_member[m] if v not in taken]
     return blocks
+
+
+def _member_block_key(instance: Instance, m: int, windows: list[int]) -> tuple:
+    """What a member's block model is made of, without the member's name."""
+    pairs = instance.pairs_of_member[m]
+    sessions = instance.pair_session[pairs]
+    pinned = np.isin(pairs, instance.pinned)
+    shape = tuple(
+        (
+            window.need,
+            window.weight,
+            window.hours_scale,
+            instance.pair_session[window.pairs].tobytes(),
+            np.asarray(window.credit).tobytes(),
+        )
+        for window in (instance.windows[w] for w in windows)
+    )
+    return (sessions.tobytes(), pinned.tobytes(), repr(instance.limits[m]), shape)
 
 
 def _prove(
