@@ -27,6 +27,35 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 MARKS = (15.0, 60.0)
 
 
+def _print_distances(members: int, results: dict) -> None:
+    """How much closer rotaplan's unmet is to a proven bound than the textbook's: to each
+    engine's own bound (each engine's gap), and to the best bound either proved (a bound
+    holds for every plan, so that one measures both plans alike)."""
+    ends = {name: r["end"] for name, r in results.items()}
+    if any(end is None for end in ends.values()):
+        return
+    own = {name: r["bound"] for name, r in results.items()}
+    proven = [bound for bound in own.values() if bound is not None]
+    if not proven:
+        return
+    best = max(proven)
+    for label, bounds in (("own bounds", own), (f"best bound {best}", dict.fromkeys(own, best))):
+        if any(bound is None for bound in bounds.values()):
+            continue
+        distance = {name: ends[name] - bounds[name] for name in ends}
+        if distance["rotaplan"] == 0 and distance["textbook"] == 0:
+            verdict = "both plans reach it"
+        else:
+            verdict = (
+                f"textbook / rotaplan = {distance['textbook'] / max(1, distance['rotaplan']):.1f}x"
+            )
+        print(
+            f"{members} members, distance from unmet to {label}: rotaplan {distance['rotaplan']},"
+            f" textbook {distance['textbook']}: {verdict}",
+            flush=True,
+        )
+
+
 def _at(trace: list[tuple[float, float]], mark: float) -> float | None:
     """The best first-term value found by ``mark`` seconds after the start."""
     seen = [value for seconds, value in trace if seconds <= mark]
@@ -192,21 +221,7 @@ def main() -> None:
                     ]
                 )
             if "textbook" in results:
-                # Both distances to the best bound either engine proved: a bound holds for
-                # every plan, so the stronger one measures both plans more truly.
-                proven = [r["bound"] for r in results.values() if r["bound"] is not None]
-                best = max(proven) if proven else None
-                distance = {
-                    name: r["end"] - best if r["end"] is not None and best is not None else None
-                    for name, r in results.items()
-                }
-                if distance["rotaplan"] is not None and distance["textbook"] is not None:
-                    ratio = distance["textbook"] / max(1, distance["rotaplan"])
-                    print(
-                        f"{members} members: distance from unmet to the best bound ({best}),"
-                        f" textbook / rotaplan = {ratio:.1f}x",
-                        flush=True,
-                    )
+                _print_distances(members, results)
     header = [
         "members",
         "engine",
