@@ -61,7 +61,7 @@ class Constructor:
         self.groups = self._together_groups()
         self.banned: set[int] = set()  # sessions cancelled for falling short of min_size
         self.first_year: dict[tuple[int, int], int] = defaultdict(int)  # (requirement, year)
-        self.windows_of_pair = _windows_of_pairs(instance)
+        self.windows_of_pair = instance.windows_of_pair()
         balanced = [r for r, req in enumerate(scenario.requirements) if req.balance]
         # For each session, the balanced requirements it counts for.
         self.balanced_of_session = [
@@ -343,26 +343,10 @@ def _best_session(
 
 def _remaining_needs(builder: Constructor) -> dict[int, int]:
     instance = builder.instance
-    remaining = {}
-    for w, window in enumerate(instance.windows):
-        served = sum(
-            int(c)
-            for p, c in zip(window.pairs, window.credit, strict=True)
-            if int(p) in builder.chosen
-        )
-        remaining[w] = window.need - served
-    return remaining
-
-
-def _windows_of_pairs(instance: Instance) -> dict[int, list[tuple[int, int, int, int]]]:
-    """For each pair: (window, credit, weight, hours scale) of the windows it serves."""
-    by_pair: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-    for w, window in enumerate(instance.windows):
-        if window.need <= 0:
-            continue
-        for p, credit in zip(window.pairs.tolist(), window.credit.tolist(), strict=True):
-            by_pair[p].append((w, credit, window.weight, window.hours_scale))
-    return by_pair
+    taken = np.zeros(instance.num_pairs, dtype=bool)
+    taken[list(builder.chosen)] = True
+    needs = np.array([window.need for window in instance.windows], dtype=np.int64)
+    return dict(enumerate((needs - instance.served(taken)).tolist()))
 
 
 def _cancel_short_sessions(builder: Constructor, keep_running: set[int]) -> bool:

@@ -66,6 +66,8 @@ class Instance:
     _team_index: np.ndarray | None = None
     _pair_index: dict[tuple[int, int], int] | None = None
     _columns: dict[str, np.ndarray] | None = None
+    _windows_of_pair: dict[int, list[tuple[int, int, int, int]]] | None = None
+    _window_credits: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     _requirement_sessions: dict[int, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -109,6 +111,42 @@ class Instance:
         if self._columns is None:
             self._columns = member_columns(self.scenario)
         return self._columns
+
+    def window_credits(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every (window, pair, credit) as three flat arrays, for counting what a plan
+        serves in each window with one ``bincount``; built once."""
+        if self._window_credits is None:
+            sizes = [len(window.pairs) for window in self.windows]
+            self._window_credits = (
+                np.repeat(np.arange(len(self.windows), dtype=np.int64), sizes),
+                np.concatenate([w.pairs for w in self.windows] or [np.zeros(0, np.int64)]),
+                np.concatenate(
+                    [np.asarray(w.credit, dtype=np.int64) for w in self.windows]
+                    or [np.zeros(0, np.int64)]
+                ),
+            )
+        return self._window_credits
+
+    def served(self, taken: np.ndarray) -> np.ndarray:
+        """What a plan (a boolean per pair) serves in each window, in the window's units."""
+        window_of, pairs, credit = self.window_credits()
+        return np.bincount(
+            window_of, weights=credit * taken[pairs], minlength=len(self.windows)
+        ).astype(np.int64)
+
+    def windows_of_pair(self) -> dict[int, list[tuple[int, int, int, int]]]:
+        """For each pair: (window, credit, weight, hours scale) of the windows it serves
+        (those that need something); built once, since every fill pass of the search uses it."""
+        if self._windows_of_pair is None:
+            by_pair: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
+            for w, window in enumerate(self.windows):
+                if window.need <= 0:
+                    continue
+                credits = window.credit.tolist()
+                for p, credit in zip(window.pairs.tolist(), credits, strict=True):
+                    by_pair[p].append((w, credit, window.weight, window.hours_scale))
+            self._windows_of_pair = by_pair
+        return self._windows_of_pair
 
 
 def build_instance(scenario: Scenario) -> Instance:

@@ -16,6 +16,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from models.dates import touches_any
+from models.scenario import TERMS
 
 from .instance import Instance, selector_mask, share_fraction
 
@@ -52,7 +53,11 @@ class Variables:
 class RotaModel:
     """Builds the CP-SAT model of an instance within a scope: rules, then one expression per term."""
 
-    def __init__(self, instance: Instance, scope: Scope | None = None):
+    def __init__(
+        self, instance: Instance, scope: Scope | None = None, terms: Iterable[str] | None = None
+    ):
+        """``terms``: the objective terms to build (all of them by default); a neighbourhood
+        of the search needs only its stage's term and the ones held before it."""
         self.instance = instance
         self.scope = scope or Scope.everyone(instance)
         self.model = cp_model.CpModel()
@@ -75,7 +80,7 @@ class RotaModel:
         self.fixed_of_session = _count_by(instance.pair_session[self.background])
         self.terms: dict[str, cp_model.LinearExprT] = {}
         self._add_rules()
-        self._add_terms()
+        self._add_terms(TERMS if terms is None else tuple(terms))
 
     def pairs_of(self, m: int) -> np.ndarray:
         """Member ``m``'s pairs this model decides."""
@@ -322,13 +327,17 @@ class RotaModel:
 
     # -- objective terms: each is the scope's part; the rest is fixed ----------------------
 
-    def _add_terms(self) -> None:
-        self.terms["unmet"] = self._unmet()
-        self.terms["changes"] = self._changes()
-        self.terms["imbalance"] = self._imbalance()
-        self.terms["attendances"] = _total(self.vars.attend.values())
-        self.terms["cost"] = self._cost()
-        self.terms["avoid"] = self._avoid()
+    def _add_terms(self, names: tuple[str, ...]) -> None:
+        build = {
+            "unmet": self._unmet,
+            "changes": self._changes,
+            "imbalance": self._imbalance,
+            "attendances": lambda: _total(self.vars.attend.values()),
+            "cost": self._cost,
+            "avoid": self._avoid,
+        }
+        for name in names:
+            self.terms[name] = build[name]()
 
     def _unmet(self) -> cp_model.LinearExprT:
         """Weighted shortfall over windows; one integer per window that needs something."""
@@ -490,7 +499,5 @@ def _group_by(keys: np.ndarray, values: np.ndarray) -> dict:
 
 
 def _count_by(keys: np.ndarray) -> dict[int, int]:
-    counts: dict[int, int] = defaultdict(int)
-    for key in keys.tolist():
-        counts[key] += 1
-    return counts
+    values, counts = np.unique(keys, return_counts=True)
+    return dict(zip(values.tolist(), counts.tolist(), strict=True))
