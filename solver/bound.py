@@ -167,7 +167,8 @@ def _prove(
     # A window that needs one completion is a clause, which the default relaxation leaves
     # out of the LP: the full linearisation is what gives these small models their bound.
     solver.parameters.linearization_level = 2
-    solver.parameters.max_time_in_seconds = max(0.05, min(10.0, deadline - time.monotonic()))
+    # Under a busy search a block may need longer than alone; the deadline caps it.
+    solver.parameters.max_time_in_seconds = max(0.05, min(60.0, deadline - time.monotonic()))
     status = solver.solve(rota.model)
     if status == cp_model.OPTIMAL:
         return round(solver.objective_value)

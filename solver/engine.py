@@ -515,8 +515,10 @@ def _adopt_if_better(
         return
     if round(run.solver.objective_value) < current:
         solution = run.solver.response_proto.solution
+        taken = neighbourhoods.taken.copy()
         for p, var in rota.vars.attend.items():
-            neighbourhoods.taken[p] = bool(solution[var.index])
+            taken[p] = bool(solution[var.index])
+        neighbourhoods.taken = taken
 
 
 def _terms_of(instance: Instance, taken: np.ndarray) -> dict[str, int]:

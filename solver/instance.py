@@ -68,6 +68,7 @@ class Instance:
     _columns: dict[str, np.ndarray] | None = None
     _windows_of_pair: dict[int, list[tuple[int, int, int, int]]] | None = None
     _window_credits: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+    _together_groups: list[tuple[list[int], list[int]]] | None = None
     _requirement_sessions: dict[int, np.ndarray] = field(default_factory=dict)
 
     @property
@@ -111,6 +112,20 @@ class Instance:
         if self._columns is None:
             self._columns = member_columns(self.scenario)
         return self._columns
+
+    def together_groups(self) -> list[tuple[list[int], list[int]]]:
+        """Each ``together`` group as (member indices, sessions of its course); built once."""
+        if self._together_groups is None:
+            scenario = self.scenario
+            member_index = {m.id: i for i, m in enumerate(scenario.members)}
+            sessions_of: dict[str, list[int]] = defaultdict(list)
+            for s, session in enumerate(scenario.sessions):
+                sessions_of[session.course].append(s)
+            self._together_groups = [
+                ([member_index[m] for m in group.members], sessions_of[group.course])
+                for group in scenario.together
+            ]
+        return self._together_groups
 
     def window_credits(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Every (window, pair, credit) as three flat arrays, for counting what a plan

@@ -138,17 +138,26 @@ class RotaModel:
         """``min_share`` and ``max_share`` of a running session, as integer inequalities."""
         instance = self.instance
         scenario = instance.scenario
-        columns = instance.columns if any(c.mix for c in scenario.courses) else {}
+        if not any(c.mix for c in scenario.courses):
+            return
+        columns = instance.columns
+        masks: dict[int, np.ndarray] = {}
+        fixed_matching: dict[int, np.ndarray] = {}
         for s, pairs in self.pairs_of_session.items():
             rules = scenario.course_by_id[scenario.sessions[s].course].mix
             for rule in rules:
-                matches = selector_mask(rule.who, columns)
+                if id(rule) not in masks:
+                    masks[id(rule)] = selector_mask(rule.who, columns)
+                    # Per session, the fixed attendees the rule matches: one pass.
+                    fixed_matching[id(rule)] = np.bincount(
+                        instance.pair_session[self.background],
+                        weights=masks[id(rule)][instance.pair_member[self.background]],
+                        minlength=len(scenario.sessions),
+                    )
+                matches = masks[id(rule)]
                 matched = matches[instance.pair_member[pairs]]
                 fixed_all = self.fixed_of_session.get(s, 0)
-                fixed_matched = 0
-                if fixed_all:
-                    others = self.background[instance.pair_session[self.background] == s]
-                    fixed_matched = int(matches[instance.pair_member[others]].sum())
+                fixed_matched = int(fixed_matching[id(rule)][s] + 0.5) if fixed_all else 0
                 for share, sign in ((rule.min_share, 1), (rule.max_share, -1)):
                     if share is None or (sign == 1 and share <= 0) or (sign == -1 and share >= 1):
                         continue
@@ -161,24 +170,23 @@ class RotaModel:
     def _together(self) -> None:
         """Listed members attend every session of the course all together or not at all."""
         instance = self.instance
-        scenario = instance.scenario
-        member_index = {m.id: i for i, m in enumerate(scenario.members)}
+        if not instance.scenario.together:
+            return
         index = instance.pair_index()
-        sessions_of: dict[str, list[int]] = defaultdict(list)
-        for s, session in enumerate(scenario.sessions):
-            sessions_of[session.course].append(s)
-        taken = set(self.background.tolist()) if scenario.together else set()
-        for group in scenario.together:
-            members = [member_index[m] for m in group.members]
+        taken = np.zeros(instance.num_pairs, dtype=bool)
+        taken[self.background] = True
+        for members, sessions in instance.together_groups():
             if not any(self.active[m] for m in members):
                 continue
-            for s in sessions_of[group.course]:
+            for s in sessions:
                 pairs = [index.get((m, s)) for m in members]
                 variables = [
                     self.vars.attend[p] for p in pairs if p is not None and p in self.vars.attend
                 ]
                 fixed = [
-                    p in taken for m, p in zip(members, pairs, strict=True) if not self.active[m]
+                    p is not None and bool(taken[p])
+                    for m, p in zip(members, pairs, strict=True)
+                    if not self.active[m]
                 ]
                 if None in pairs or (fixed and not all(fixed)):
                     for var in variables:  # someone of the group cannot attend, so none does

@@ -34,6 +34,7 @@ class NeighbourhoodSearch:
 
     def __init__(self, instance: Instance, taken: np.ndarray, workers: int = 1, seed: int = 0):
         self.instance = instance
+        self._short: np.ndarray | None = None
         self.taken = taken.astype(bool).copy()
         self.workers = max(1, workers)
         self.rng = np.random.default_rng(seed)
@@ -139,8 +140,10 @@ class NeighbourhoodSearch:
         if value > current[term]:
             return 0
         # Ties are taken too: a different plan of equal value lets the next moves go elsewhere.
+        taken = self.taken.copy()
         for p, var in rota.vars.attend.items():
-            self.taken[p] = bool(solver.value(var))
+            taken[p] = bool(solver.value(var))
+        self.taken = taken
         return current[term] - value
 
     _held_terms: tuple[str, ...] = ()
@@ -192,13 +195,27 @@ class NeighbourhoodSearch:
 
     def shortfalls(self) -> np.ndarray:
         """Each window's shortfall under the current plan, in the requirement's units."""
-        served = self.instance.served(self.taken)
-        missing = np.maximum(self._window_need - served, 0)
-        return -(-missing // self._window_scale)
+        # Kept until the plan changes: a move reads it two or three times, and at province
+        # size each count passes over millions of window credits.
+        if self._short is None:
+            served = self.instance.served(self._taken)
+            missing = np.maximum(self._window_need - served, 0)
+            self._short = -(-missing // self._window_scale)
+        return self._short
 
     def weighted_shortfalls(self) -> np.ndarray:
         """Each window's part of ``unmet`` under the current plan."""
         return self.shortfalls() * self._window_weight
+
+    @property
+    def taken(self) -> np.ndarray:
+        """The current plan, a boolean per eligible pair; assign a new array to change it."""
+        return self._taken
+
+    @taken.setter
+    def taken(self, value: np.ndarray) -> None:
+        self._taken = value
+        self._short = None
 
     def _pickers(self, term: str):
         if term == "unmet":
