@@ -73,18 +73,21 @@ def block_bound(
     groups = _seat_groups(instance, short)
     taken_by_seats: set[int] = set()
     for key, windows in sorted(groups.items(), key=lambda kv: -int(short[kv[1]].sum())):
-        if halted():
-            result.complete = False
-            break
-        pairs = np.unique(np.concatenate([instance.windows[w].pairs for w in windows]))
-        if len(pairs) > SEATS_BLOCK_PAIRS:
-            continue
-        members = np.unique(instance.pair_member[pairs])
-        value = _prove(instance, members, pairs, windows, deadline)
-        if value > 0:
-            result.seats[key] = value
-            result.value += value
-            taken_by_seats.update(windows)
+        for part in _session_components(instance, windows):
+            if halted():
+                result.complete = False
+                break
+            if not short[part].any():
+                continue
+            pairs = np.unique(np.concatenate([instance.windows[w].pairs for w in part]))
+            if len(pairs) > SEATS_BLOCK_PAIRS:
+                continue
+            members = np.unique(instance.pair_member[pairs])
+            value = _prove(instance, members, pairs, part, deadline)
+            if value > 0:
+                result.seats[key] = result.seats.get(key, 0) + value
+                result.value += value
+                taken_by_seats.update(part)
     # Interchangeable members (same sessions open, limits and windows) have the same
     # block: proven once, counted for each.
     proven: dict[tuple, int] = {}
@@ -111,6 +114,30 @@ def _seat_groups(instance: Instance, short: np.ndarray) -> dict[tuple[int, int, 
         if window.need > 0 and len(window.pairs):
             groups[(window.requirement, window.start.year, window.end.year)].append(w)
     return {key: windows for key, windows in groups.items() if short[windows].any()}
+
+
+def _session_components(instance: Instance, windows: list[int]) -> list[list[int]]:
+    """The windows split where they share no session: a province's regions run their own
+    classes, so one requirement-year falls apart into a block per region, each small."""
+    parent: dict[int, int] = {}
+
+    def root(s: int) -> int:
+        while parent.setdefault(s, s) != s:
+            parent[s] = parent[parent[s]]
+            s = parent[s]
+        return s
+
+    sessions_of = {w: np.unique(instance.pair_session[instance.windows[w].pairs]) for w in windows}
+    for sessions in sessions_of.values():
+        first = root(int(sessions[0]))
+        for s in sessions[1:].tolist():
+            other = root(s)
+            if other != first:
+                parent[other] = first
+    parts: dict[int, list[int]] = defaultdict(list)
+    for w, sessions in sessions_of.items():
+        parts[root(int(sessions[0]))].append(w)
+    return list(parts.values())
 
 
 def _member_blocks(instance: Instance, short: np.ndarray, taken: set[int]) -> dict[int, list[int]]:
