@@ -424,8 +424,10 @@ def _search_stage(
     bound = None
     if bound_run is not None:
         bound_run.halt.set()
-        bound_run.solver.stop_search()
-        bound_run.done.wait()
+        # Asked again until the thread ends: a whole-model solve that started just after
+        # the first request would not have heard it.
+        while not bound_run.done.wait(0.05):
+            bound_run.solver.stop_search()
         if bound_run.solver in search.running:
             search.running.remove(bound_run.solver)
         if rota is not None:
@@ -496,12 +498,11 @@ def _start_bound(
 def _bound_of(run: _BoundRun) -> int | None:
     """The best bound proven so far (the blocks' or the whole model's), or None."""
     bounds = list(run.blocks)
-    if run.done.is_set() and run.status and run.status[0] == cp_model.INFEASIBLE:
-        pass
-    elif run.done.is_set() and run.status:
+    finished = run.done.is_set() and bool(run.status)
+    if finished and run.status[0] != cp_model.INFEASIBLE:
         # Stopped before a plan of its own, CP-SAT still reports the bound it has proven.
         bounds.append(int(np.ceil(run.solver.best_objective_bound - 1e-6)))
-    elif run.live_bound:
+    elif not finished and run.live_bound:
         bounds.append(int(np.ceil(max(run.live_bound) - 1e-6)))
     return max(bounds) if bounds else None
 
