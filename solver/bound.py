@@ -17,9 +17,9 @@ Two kinds of blocks, because shortfall has two kinds of causes:
   sees only fractionally.
 
 Only windows the current plan leaves short need a block: a block the plan meets in full
-has bound 0. On the shipped company the whole model's relaxation proves 245 while this
-proves several times more of the distance to the plan; at province size, where no whole
-model is built, it is the only bound.
+has bound 0. On the shipped company the whole model's relaxation proves 245 and this 425
+(in under 3 s), against plans of about 433; at province size, where no whole model is
+built, it is the only bound.
 """
 
 from __future__ import annotations
@@ -70,24 +70,20 @@ def block_bound(
     def halted() -> bool:
         return time.monotonic() >= deadline or (stop is not None and stop())
 
-    groups = _seat_groups(instance, short)
     taken_by_seats: set[int] = set()
-    for key, windows in sorted(groups.items(), key=lambda kv: -int(short[kv[1]].sum())):
-        for part in _session_components(instance, windows):
-            if halted():
-                result.complete = False
-                break
-            if not short[part].any():
-                continue
-            pairs = np.unique(np.concatenate([instance.windows[w].pairs for w in part]))
-            if len(pairs) > SEATS_BLOCK_PAIRS:
-                continue
-            members = np.unique(instance.pair_member[pairs])
-            value = _prove(instance, members, pairs, part, deadline)
-            if value > 0:
-                result.seats[key] = result.seats.get(key, 0) + value
-                result.value += value
-                taken_by_seats.update(part)
+    for key, part in _seat_blocks(instance, short):
+        if halted():
+            result.complete = False
+            break
+        pairs = np.unique(np.concatenate([instance.windows[w].pairs for w in part]))
+        if len(pairs) > SEATS_BLOCK_PAIRS:
+            continue
+        members = np.unique(instance.pair_member[pairs])
+        value = _prove(instance, members, pairs, part, deadline)
+        if value > 0:
+            result.seats[key] = result.seats.get(key, 0) + value
+            result.value += value
+            taken_by_seats.update(part)
     # Interchangeable members (same sessions open, limits and windows) have the same
     # block: proven once, counted for each.
     proven: dict[tuple, int] = {}
@@ -106,14 +102,22 @@ def block_bound(
     return result
 
 
-def _seat_groups(instance: Instance, short: np.ndarray) -> dict[tuple[int, int, int], list[int]]:
-    """Short windows by requirement and the years they span: the candidates for seats
-    blocks, each with every window of its group (the met ones compete for the seats too)."""
+def _seat_blocks(instance: Instance, short: np.ndarray) -> list[tuple[tuple, list[int]]]:
+    """Candidate seats blocks, most short first: windows grouped by requirement and the
+    years they span, split where they share no session; each with every window of its
+    part (the met ones compete for the seats too), and only parts the plan leaves short."""
     groups: dict[tuple[int, int, int], list[int]] = defaultdict(list)
     for w, window in enumerate(instance.windows):
         if window.need > 0 and len(window.pairs):
             groups[(window.requirement, window.start.year, window.end.year)].append(w)
-    return {key: windows for key, windows in groups.items() if short[windows].any()}
+    blocks = [
+        (key, part)
+        for key, windows in groups.items()
+        if short[windows].any()
+        for part in _session_components(instance, windows)
+        if short[part].any()
+    ]
+    return sorted(blocks, key=lambda block: -int(short[block[1]].sum()))
 
 
 def _session_components(instance: Instance, windows: list[int]) -> list[list[int]]:

@@ -28,11 +28,15 @@ def _pairs(instance, taken):
     ]
 
 
-def test_shortfalls_follow_the_plan():
-    instance = build_instance(load_scenario(TUTORIAL))
+def _constructed(instance):
     taken = np.zeros(instance.num_pairs, dtype=bool)
     taken[construct(instance)] = True
-    search = NeighbourhoodSearch(instance, taken)
+    return taken
+
+
+def test_shortfalls_follow_the_plan():
+    instance = build_instance(load_scenario(TUTORIAL))
+    search = NeighbourhoodSearch(instance, _constructed(instance))
     planned = search.weighted_shortfalls().sum()
     search.taken = np.zeros(instance.num_pairs, dtype=bool)
     nothing = search.weighted_shortfalls().sum()
@@ -43,9 +47,7 @@ def test_shortfalls_follow_the_plan():
 def test_search_improves_and_keeps_every_rule():
     scenario = load_scenario(TUTORIAL)
     instance = build_instance(scenario)
-    taken = np.zeros(instance.num_pairs, dtype=bool)
-    taken[construct(instance)] = True
-    search = NeighbourhoodSearch(instance, taken, workers=1, seed=3)
+    search = NeighbourhoodSearch(instance, _constructed(instance), workers=1, seed=3)
     before = int(search.weighted_shortfalls().sum())
     gains: list[int] = []
     search.run("unmet", time.monotonic() + 3, on_improve=gains.append)
