@@ -48,6 +48,9 @@ class BlockBound:
     value: int = 0
     seats: dict[tuple[int, int, int], int] = field(default_factory=dict)
     members: int = 0  # member blocks proven (interchangeable members share one)
+    # Every block that proved more than 0: its windows and the least weighted shortfall
+    # any plan leaves on them. A plan at that value on a block cannot gain there.
+    blocks: list[tuple[np.ndarray, int]] = field(default_factory=list)
     complete: bool = True  # False when the deadline cut the proof short (value still holds)
     seconds: float = 0.0
 
@@ -83,6 +86,7 @@ def block_bound(
         if value > 0:
             result.seats[key] = result.seats.get(key, 0) + value
             result.value += value
+            result.blocks.append((np.array(part, dtype=np.int64), value))
             taken_by_seats.update(part)
     # Interchangeable members (same sessions open, limits and windows) have the same
     # block: proven once, counted for each.
@@ -98,6 +102,8 @@ def block_bound(
             proven[key] = _prove(instance, members, pairs, windows, deadline)
             result.members += 1
         result.value += proven[key]
+        if proven[key] > 0:
+            result.blocks.append((np.array(windows, dtype=np.int64), proven[key]))
     result.seconds = time.monotonic() - started
     return result
 

@@ -483,6 +483,9 @@ def _start_bound(
             if short is not None:
                 proof = block_bound(neighbourhoods.instance, short, deadline, stop=halted)
                 run.blocks.append(proof.value)
+                # Blocks already at their least are no place for moves: measured on the
+                # shipped company, 433 after 30 s of search instead of 473-479.
+                neighbourhoods.settle(proof.blocks)
             if rota is not None and not halted() and time.monotonic() < deadline - 0.1:
                 solver.parameters.max_time_in_seconds = deadline - time.monotonic()
                 run.status.append(solver.solve(rota.model))

@@ -9,6 +9,7 @@ is and never makes the current term worse, so the plan only improves.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass
@@ -20,6 +21,21 @@ from ortools.sat.python import cp_model
 from .construct import fill
 from .instance import Instance
 from .model import RotaModel, Scope
+
+
+@dataclass
+class _Move:
+    """One neighbourhood's model, ready to solve, and what is needed to take its plan."""
+
+    members: np.ndarray
+    rota: RotaModel
+    solver: cp_model.CpSolver
+    term: str
+    current: int  # the term over the neighbourhood in the current plan
+    limit: float
+    reach: frozenset = frozenset()
+    thread: threading.Thread | None = None
+    status: cp_model.CpSolverStatus = cp_model.UNKNOWN
 
 
 @dataclass
@@ -45,6 +61,7 @@ class NeighbourhoodSearch:
         self.size = 6
         self.floor = 4
         self.move_seconds = 0.1
+        self.overlap = True  # solve a move while the next, independent one is built
         # Measured on generated companies: small models improve fastest without the LP.
         self.parameters: dict[str, Any] = {"linearization_level": 0}
         self._teams = _members_by(instance.member_team)
@@ -52,6 +69,8 @@ class NeighbourhoodSearch:
         self._window_need = np.array([w.need for w in instance.windows], dtype=np.int64)
         self._window_weight = np.array([w.weight for w in instance.windows], dtype=np.int64)
         self._window_scale = np.array([w.hours_scale for w in instance.windows], dtype=np.int64)
+        self.settle([])
+        self._loose = _loose_sessions(instance)
 
     # -- the loop -----------------------------------------------------------------------
 
@@ -61,8 +80,25 @@ class NeighbourhoodSearch:
         started = time.monotonic()
         pickers = self._pickers(term)
         next_fill = 0.0
+        # Moves that share no session with room to run out, no team and no together
+        # group cannot affect each other: one solves while the next is built. A term over
+        # everyone (imbalance) couples every move.
+        terms = {*self._held_terms, term}
+        overlap = self.overlap and "imbalance" not in terms
+        pending: _Move | None = None
+
+        def count(gain: int) -> None:
+            stats.moves += 1
+            if gain > 0:
+                stats.improvements += 1
+                if on_improve is not None:
+                    on_improve(gain)
+
         while time.monotonic() + 0.2 < deadline and not (stop is not None and stop()):
             if term == "unmet" and time.monotonic() >= next_fill:
+                if pending is not None:
+                    count(self._finish(pending))
+                    pending = None
                 # A fill pass costs about a second at company size: keep it near a tenth
                 # of the search's time.
                 fill_started = time.monotonic()
@@ -82,12 +118,28 @@ class NeighbourhoodSearch:
                 ):
                     break
                 continue
-            gain = self._move(term, members, deadline)
-            stats.moves += 1
-            if gain > 0:
-                stats.improvements += 1
-                if on_improve is not None:
-                    on_improve(gain)
+            reach = self._reach(members) if overlap else None
+            if pending is not None and (reach is None or not pending.reach.isdisjoint(reach)):
+                count(self._finish(pending))
+                pending = None
+            move = self._prepare(term, members, deadline)
+            if move is not None:
+                move.reach = reach or frozenset()
+            if pending is not None:
+                count(self._finish(pending))
+                pending = None
+            if move is None:
+                stats.moves += 1
+            elif overlap:
+                # Solved in a thread while the next neighbourhood's model is built: CP-SAT
+                # runs outside Python's lock, and at province size building a model costs
+                # about as long as solving it.
+                self._launch(move)
+                pending = move
+            else:
+                count(self._finish(self._launch(move)))
+        if pending is not None:
+            count(self._finish(pending))
         if term == "unmet" and stats.moves:
             # The last moves may have left seats or caps free that a window can use.
             gain = self._fill()
@@ -104,19 +156,24 @@ class NeighbourhoodSearch:
 
     def _move(self, term: str, members: np.ndarray, deadline: float) -> int:
         """Re-solve one neighbourhood; the gain on the term (0 when nothing improved)."""
+        move = self._prepare(term, members, deadline)
+        return 0 if move is None else self._finish(self._launch(move))
+
+    def _prepare(self, term: str, members: np.ndarray, deadline: float) -> _Move | None:
+        """The neighbourhood's model, minimising the term with the held terms kept where
+        they are, hinted with the current plan; None when it cannot be read."""
         instance = self.instance
-        mine = np.isin(instance.pair_member, members)
-        background = np.flatnonzero(self.taken & ~mine)
         terms = (*self._held_terms, term) if term not in self._held_terms else self._held_terms
+        background = self._background(members, global_terms="imbalance" in terms)
         rota = RotaModel(instance, Scope(np.sort(members), background), terms=terms)
         if self._held_terms:
             current = self._current_values(rota)
             if current is None:
-                return 0
+                return None
         else:
             value = self._scope_value(term, members, rota)
             if value is None:
-                return 0
+                return None
             current = {term: value}
         for held_term, value in current.items():
             if held_term != term and held_term in self._held_terms:
@@ -132,19 +189,87 @@ class NeighbourhoodSearch:
         solver.parameters.random_seed = int(self.rng.integers(1 << 30))
         for name, setting in self.parameters.items():
             setattr(solver.parameters, name, setting)
-        status = solver.solve(rota.model)
-        self._adapt(status, solver.wall_time, limit)
+        return _Move(members, rota, solver, term, current[term], limit)
+
+    def _launch(self, move: _Move) -> _Move:
+        """Start the move's solve in a thread."""
+
+        def solve() -> None:
+            move.status = move.solver.solve(move.rota.model)
+
+        move.thread = threading.Thread(target=solve, daemon=True)
+        move.thread.start()
+        return move
+
+    def _finish(self, move: _Move) -> int:
+        """Wait for the move's solve and take its plan unless worse; the gain."""
+        if move.thread is not None:
+            move.thread.join()
+        solver, status = move.solver, move.status
+        self._adapt(status, solver.wall_time, move.limit)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return 0
-        value = round(solver.objective_value)
-        if value > current[term]:
+        value = round(solver.value(move.rota.terms[move.term]))
+        if value > move.current:
             return 0
         # Ties are taken too: a different plan of equal value lets the next moves go elsewhere.
         taken = self.taken.copy()
-        for p, var in rota.vars.attend.items():
+        for p, var in move.rota.vars.attend.items():
             taken[p] = bool(solver.value(var))
+        self._replace(taken, move.members)
+        return move.current - value
+
+    def _reach(self, members: np.ndarray) -> frozenset[tuple[str, int | str]]:
+        """What a move's members share with others: sessions with room to run out, and
+        teams (whose away caps and together groups' partners count across members)."""
+        instance = self.instance
+        own = np.concatenate([instance.pairs_of_member[m] for m in members])
+        sessions = np.unique(instance.pair_session[own])
+        teams = {instance.member_team[m] for m in members.tolist()}
+        return frozenset(
+            [("session", int(s)) for s in sessions[~self._loose[sessions]]]
+            + [("team", t) for t in teams]
+        )
+
+    def _background(self, members: np.ndarray, global_terms: bool) -> np.ndarray:
+        """The pairs a move's model counts as fixed: what others hold on the sessions the
+        members could attend and what their teammates hold (for the team caps). A term
+        over everyone (``imbalance``) needs every pair the others hold."""
+        instance = self.instance
+        mine = np.zeros(len(instance.scenario.members), dtype=bool)
+        mine[members] = True
+        if global_terms:
+            held = np.flatnonzero(self.taken)
+        else:
+            # At province size every other pair is most of two million: the members'
+            # sessions and teams are all the model reads.
+            own = np.concatenate([instance.pairs_of_member[m] for m in members])
+            sessions = np.unique(instance.pair_session[own])
+            sessions = sessions[~self._loose[sessions]]
+            teammates = {t for m in members for t in self._teams[instance.member_team[m]]}
+            near = np.concatenate(
+                [instance.pairs_of_session[s] for s in sessions]
+                + [instance.pairs_of_member[t] for t in teammates]
+            )
+            held = np.unique(near[self.taken[near]])
+        return held[~mine[instance.pair_member[held]]]
+
+    def _replace(self, taken: np.ndarray, members: np.ndarray) -> None:
+        """Take a plan that differs from the current one only in ``members``' pairs; their
+        windows' shortfalls are recounted, the rest kept (a full count passes over every
+        window credit, which at province size costs more than the move)."""
+        short = self._short
         self.taken = taken
-        return current[term] - value
+        if short is None:
+            return
+        short = short.copy()
+        instance = self.instance
+        for w in instance.windows_of_members(members):
+            window = instance.windows[w]
+            served = int((window.credit * taken[window.pairs]).sum())
+            missing = max(int(self._window_need[w]) - served, 0)
+            short[w] = -(-missing // int(self._window_scale[w]))
+        self._short = short
 
     _held_terms: tuple[str, ...] = ()
 
@@ -161,9 +286,9 @@ class NeighbourhoodSearch:
             if not len(windows):
                 return 0
             return int((self.shortfalls()[windows] * self._window_weight[windows]).sum())
-        mine = np.isin(instance.pair_member, members)
         if term == "attendances":
-            return int((self.taken & mine).sum())
+            own = np.concatenate([instance.pairs_of_member[m] for m in members])
+            return int(self.taken[own].sum())
         values = self._current_values(rota)
         return values[term] if values is not None else None
 
@@ -192,6 +317,33 @@ class NeighbourhoodSearch:
             self.size = max(int(self.size * 0.9), self.floor)
 
     # -- neighbourhoods ---------------------------------------------------------------------
+
+    def settle(self, blocks: list[tuple[np.ndarray, int]]) -> None:
+        """Blocks of windows with the least weighted shortfall any plan leaves on them
+        (``solver.bound``). While the plan sits at that value on a block, no move can gain
+        there, so moves are centred on the other unmet windows. May be called from another
+        thread: the blocks are replaced in one assignment."""
+        windows = [w for w, _ in blocks]
+        self._settled = (
+            np.concatenate(windows) if windows else np.zeros(0, dtype=np.int64),
+            np.repeat(np.arange(len(blocks)), [len(w) for w in windows]),
+            np.array([value for _, value in blocks], dtype=np.int64),
+        )
+
+    def open_windows(self) -> np.ndarray:
+        """The unmet windows a move may still gain on: outside every block whose shortfall
+        is already down to its proven least (all unmet windows when every one is)."""
+        short = self.weighted_shortfalls()
+        unmet = short > 0
+        windows, block, least = self._settled
+        if len(least):
+            on_block = np.bincount(block, weights=short[windows], minlength=len(least))
+            at_least = on_block <= least
+            open_ = unmet.copy()
+            open_[windows[at_least[block]]] = False
+            if open_.any():
+                return np.flatnonzero(open_)
+        return np.flatnonzero(unmet)
 
     def shortfalls(self) -> np.ndarray:
         """Each window's shortfall under the current plan, in the requirement's units."""
@@ -223,11 +375,10 @@ class NeighbourhoodSearch:
         return [self._teams_pick, self._course_pick, self._units_pick]
 
     def _around_unmet(self) -> np.ndarray:
-        """Members short of something, their teammates (who share the team's daily away cap)
-        and the people holding the seats they could take."""
+        """Members short where a plan can still gain, their teammates (who share the team's
+        daily away cap) and the people holding the seats they could take."""
         instance = self.instance
-        short = self.shortfalls() * self._window_weight
-        open_windows = np.flatnonzero(short)
+        open_windows = self.open_windows()
         if not len(open_windows):
             return np.zeros(0, dtype=np.int64)
         chosen: set[int] = set()
@@ -238,11 +389,8 @@ class NeighbourhoodSearch:
             sessions = np.unique(instance.pair_session[window.pairs])
             self.rng.shuffle(sessions)
             for s in sessions[:4]:
-                holders = [
-                    int(instance.pair_member[p])
-                    for p in instance.pairs_of_session[s]
-                    if self.taken[p]
-                ]
+                pairs = instance.pairs_of_session[s]
+                holders = instance.pair_member[pairs[self.taken[pairs]]].tolist()
                 self.rng.shuffle(holders)
                 chosen.update(holders[: max(2, self.size // 8)])
             if len(chosen) >= self.size:
@@ -284,6 +432,24 @@ class NeighbourhoodSearch:
         members_list = sorted(members)
         self.rng.shuffle(members_list)
         return np.array(sorted(members_list[: self.size]), dtype=np.int64)
+
+
+def _loose_sessions(instance: Instance) -> np.ndarray:
+    """Sessions whose attendance no move needs to know: room for everyone eligible, no
+    least size, no seat mix, no cost for running, no together group (remote courses open
+    to all, mostly)."""
+    scenario = instance.scenario
+    together = {group.course for group in scenario.together}
+    loose = np.zeros(len(scenario.sessions), dtype=bool)
+    for s, session in enumerate(scenario.sessions):
+        loose[s] = (
+            session.capacity >= len(instance.pairs_of_session[s])
+            and session.min_size <= 1
+            and not session.fixed_cost
+            and not scenario.course_by_id[session.course].mix
+            and session.course not in together
+        )
+    return loose
 
 
 def _members_by(keys: list[str]) -> dict[str, list[int]]:

@@ -57,3 +57,43 @@ def test_search_improves_and_keeps_every_rule():
     assert report.objective["unmet"] == after
     assert before - after == sum(gains)
     assert after <= before
+
+
+def test_moves_leave_blocks_at_their_least():
+    instance = build_instance(load_scenario(TUTORIAL))
+    search = NeighbourhoodSearch(instance, _constructed(instance))
+    short = search.weighted_shortfalls()
+    unmet = np.flatnonzero(short)
+    assert len(unmet) >= 2
+    block = unmet[:1]
+    # The plan sits at the block's proven least: moves go to the other windows.
+    search.settle([(block, int(short[block].sum()))])
+    assert search.open_windows().tolist() == unmet[1:].tolist()
+    # Above its least, the block is open again.
+    search.settle([(block, int(short[block].sum()) - 1)])
+    assert search.open_windows().tolist() == unmet.tolist()
+    # Every unmet window at its least: moves go anywhere rather than nowhere.
+    search.settle([(unmet, int(short.sum()))])
+    assert search.open_windows().tolist() == unmet.tolist()
+
+
+def test_background_holds_what_a_move_reads():
+    """The pairs a move counts as fixed: everything the others hold on the members'
+    sessions (but those with room for all and nothing else to count) and in their teams,
+    and for a term over everyone, everything."""
+    instance = build_instance(load_scenario(TUTORIAL))
+    taken = _constructed(instance)
+    search = NeighbourhoodSearch(instance, taken)
+    members = np.array([0, 1])
+    others = np.flatnonzero(taken & ~np.isin(instance.pair_member, members))
+    near = search._background(members, global_terms=False)
+    assert set(near.tolist()) <= set(others.tolist())
+    sessions = set(instance.pair_session[np.isin(instance.pair_member, members)].tolist())
+    teams = {instance.member_team[m] for m in members.tolist()}
+    for p in others.tolist():
+        if (
+            int(instance.pair_session[p]) in sessions
+            and not search._loose[instance.pair_session[p]]
+        ) or instance.member_team[int(instance.pair_member[p])] in teams:
+            assert p in near
+    assert search._background(members, global_terms=True).tolist() == others.tolist()
