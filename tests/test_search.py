@@ -97,3 +97,23 @@ def test_background_holds_what_a_move_reads():
         ) or instance.member_team[int(instance.pair_member[p])] in teams:
             assert p in near
     assert search._background(members, global_terms=True).tolist() == others.tolist()
+
+
+def test_a_moves_reach_is_what_another_move_could_share():
+    """Moves overlap only when their reaches are disjoint: a reach names every session the
+    members could attend that can fill up, and their teams."""
+    instance = build_instance(load_scenario(TUTORIAL))
+    search = NeighbourhoodSearch(instance, _constructed(instance))
+    member = 0
+    reach = search._reach(np.array([member]))
+    sessions = set(instance.pair_session[instance.pairs_of_member[member]].tolist())
+    assert ("team", instance.member_team[member]) in reach
+    for s in sessions:
+        assert (("session", s) in reach) == (not search._loose[s])
+    assert {key for kind, key in reach if kind == "session"} <= sessions
+    # A teammate always shares the reach, whatever sessions they could attend.
+    mates = [
+        m for m, team in enumerate(instance.member_team) if team == instance.member_team[member]
+    ]
+    for mate in mates:
+        assert not search._reach(np.array([mate])).isdisjoint(reach)
