@@ -92,6 +92,11 @@ class Instance:
             )
         return self._requirement_sessions[r]
 
+    def pairs_of_members(self, members: np.ndarray) -> np.ndarray:
+        return np.concatenate(
+            [self.pairs_of_member[int(m)] for m in members] or [np.zeros(0, dtype=np.int64)]
+        )
+
     def windows_of_members(self, members: np.ndarray) -> list[int]:
         return [w for m in members for w in self.windows_by_member[int(m)]]
 

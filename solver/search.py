@@ -154,11 +154,6 @@ class NeighbourhoodSearch:
         self.taken = fill(self.instance, self.taken)
         return before - int((self.shortfalls() * self._window_weight).sum())
 
-    def _move(self, term: str, members: np.ndarray, deadline: float) -> int:
-        """Re-solve one neighbourhood; the gain on the term (0 when nothing improved)."""
-        move = self._prepare(term, members, deadline)
-        return 0 if move is None else self._finish(self._launch(move))
-
     def _prepare(self, term: str, members: np.ndarray, deadline: float) -> _Move | None:
         """The neighbourhood's model, minimising the term with the held terms kept where
         they are, hinted with the current plan; None when it cannot be read."""
@@ -222,14 +217,17 @@ class NeighbourhoodSearch:
     def _reach(self, members: np.ndarray) -> frozenset[tuple[str, int | str]]:
         """What a move's members share with others: sessions with room to run out, and
         teams (whose away caps and together groups' partners count across members)."""
-        instance = self.instance
-        own = np.concatenate([instance.pairs_of_member[m] for m in members])
-        sessions = np.unique(instance.pair_session[own])
-        teams = {instance.member_team[m] for m in members.tolist()}
+        teams = {self.instance.member_team[m] for m in members.tolist()}
         return frozenset(
-            [("session", int(s)) for s in sessions[~self._loose[sessions]]]
+            [("session", int(s)) for s in self._fillable_sessions(members)]
             + [("team", t) for t in teams]
         )
+
+    def _fillable_sessions(self, members: np.ndarray) -> np.ndarray:
+        """The sessions the members could attend that can fill up (not loose)."""
+        instance = self.instance
+        sessions = np.unique(instance.pair_session[instance.pairs_of_members(members)])
+        return sessions[~self._loose[sessions]]
 
     def _background(self, members: np.ndarray, global_terms: bool) -> np.ndarray:
         """The pairs a move's model counts as fixed: what others hold on the sessions the
@@ -243,9 +241,7 @@ class NeighbourhoodSearch:
         else:
             # At province size every other pair is most of two million: the members'
             # sessions and teams are all the model reads.
-            own = np.concatenate([instance.pairs_of_member[m] for m in members])
-            sessions = np.unique(instance.pair_session[own])
-            sessions = sessions[~self._loose[sessions]]
+            sessions = self._fillable_sessions(members)
             teammates = {t for m in members for t in self._teams[instance.member_team[m]]}
             near = np.concatenate(
                 [instance.pairs_of_session[s] for s in sessions]
@@ -287,8 +283,7 @@ class NeighbourhoodSearch:
                 return 0
             return int((self.shortfalls()[windows] * self._window_weight[windows]).sum())
         if term == "attendances":
-            own = np.concatenate([instance.pairs_of_member[m] for m in members])
-            return int(self.taken[own].sum())
+            return int(self.taken[instance.pairs_of_members(members)].sum())
         values = self._current_values(rota)
         return values[term] if values is not None else None
 
