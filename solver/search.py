@@ -87,6 +87,13 @@ class NeighbourhoodSearch:
         overlap = self.overlap and "imbalance" not in terms
         pending: _Move | None = None
 
+        def drain() -> None:
+            """Finish the move solving in its thread, if any, and count it."""
+            nonlocal pending
+            if pending is not None:
+                count(self._finish(pending))
+                pending = None
+
         def count(gain: int) -> None:
             stats.moves += 1
             if gain > 0:
@@ -96,9 +103,7 @@ class NeighbourhoodSearch:
 
         while time.monotonic() + 0.2 < deadline and not (stop is not None and stop()):
             if term == "unmet" and time.monotonic() >= next_fill:
-                if pending is not None:
-                    count(self._finish(pending))
-                    pending = None
+                drain()
                 # A fill pass costs about a second at company size: keep it near a tenth
                 # of the search's time.
                 fill_started = time.monotonic()
@@ -120,14 +125,11 @@ class NeighbourhoodSearch:
                 continue
             reach = self._reach(members) if overlap else None
             if pending is not None and (reach is None or not pending.reach.isdisjoint(reach)):
-                count(self._finish(pending))
-                pending = None
+                drain()  # the next move reads what this one may change
             move = self._prepare(term, members, deadline)
             if move is not None:
                 move.reach = reach or frozenset()
-            if pending is not None:
-                count(self._finish(pending))
-                pending = None
+            drain()
             if move is None:
                 stats.moves += 1
             elif overlap:
@@ -138,8 +140,7 @@ class NeighbourhoodSearch:
                 pending = move
             else:
                 count(self._finish(self._launch(move)))
-        if pending is not None:
-            count(self._finish(pending))
+        drain()
         if term == "unmet" and stats.moves:
             # The last moves may have left seats or caps free that a window can use.
             gain = self._fill()
@@ -258,13 +259,17 @@ class NeighbourhoodSearch:
         self.taken = taken
         if short is None:
             return
-        short = short.copy()
         instance = self.instance
-        for w in instance.windows_of_members(members):
-            window = instance.windows[w]
-            served = int((window.credit * taken[window.pairs]).sum())
-            missing = max(int(self._window_need[w]) - served, 0)
-            short[w] = -(-missing // int(self._window_scale[w]))
+        windows = np.array(instance.windows_of_members(members), dtype=np.int64)
+        served = np.array(
+            [
+                int((instance.windows[w].credit * taken[instance.windows[w].pairs]).sum())
+                for w in windows.tolist()
+            ],
+            dtype=np.int64,
+        )
+        short = short.copy()
+        short[windows] = self._short_of(windows, served)
         self._short = short
 
     _held_terms: tuple[str, ...] = ()
@@ -345,10 +350,14 @@ class NeighbourhoodSearch:
         # Kept until the plan changes: a move reads it two or three times, and at province
         # size each count passes over millions of window credits.
         if self._short is None:
-            served = self.instance.served(self._taken)
-            missing = np.maximum(self._window_need - served, 0)
-            self._short = -(-missing // self._window_scale)
+            self._short = self._short_of(slice(None), self.instance.served(self._taken))
         return self._short
+
+    def _short_of(self, windows, served: np.ndarray) -> np.ndarray:
+        """Shortfalls of ``windows`` given what they are served: the ceiling, in the
+        requirement's units, of what is missing."""
+        missing = np.maximum(self._window_need[windows] - served, 0)
+        return -(-missing // self._window_scale[windows])
 
     def weighted_shortfalls(self) -> np.ndarray:
         """Each window's part of ``unmet`` under the current plan."""
