@@ -117,3 +117,43 @@ def test_a_moves_reach_is_what_another_move_could_share():
     ]
     for mate in mates:
         assert not search._reach(np.array([mate])).isdisjoint(reach)
+
+
+def test_an_opening_move_runs_a_session_nobody_attends(scenario_dict):
+    # Six members each need the course once; both sessions seat 4 and run with 3 or not
+    # at all. With A-D in S1, E and F can only be served by opening S2, which takes one
+    # of A-D moving with them: no move of one or two members gets there.
+    scenario = load_scenario(
+        scenario_dict(
+            members=["A", "B", "C", "D", "E", "F"],
+            courses=["c"],
+            sessions=[
+                {"id": "S1", "course": "c", "start": "2026-03-02", "capacity": 4, "min_size": 3},
+                {"id": "S2", "course": "c", "start": "2026-09-01", "capacity": 4, "min_size": 3},
+            ],
+            requirements=[{"id": "need_c", "courses": ["c"], "weight": 5}],
+        )
+    )
+    instance = build_instance(scenario)
+    index = instance.pair_index()
+    taken = np.zeros(instance.num_pairs, dtype=bool)
+    for m in range(4):
+        taken[index[(m, 0)]] = True
+    search = NeighbourhoodSearch(instance, taken, seed=1)
+    assert int(search.weighted_shortfalls().sum()) == 10
+
+    members = search._opening_pick()
+    # Those S2 would serve where they are short, and enough holders of S1 to make 3.
+    assert {4, 5} <= set(members.tolist())
+    assert len(set(members.tolist()) & {0, 1, 2, 3}) >= 1
+    move = search._prepare("unmet", members, time.monotonic() + 10, seconds=1.0)
+    assert move is not None
+    assert search._finish(search._launch(move)) == 10
+    report = check_plan(scenario, _pairs(instance, search.taken))
+    assert report.violations == []
+    assert report.objective["unmet"] == 0
+    # Nothing is idle now that S2 runs; a session that would not open waits before
+    # it is offered again.
+    assert len(search._opening_pick()) == 0
+    search.taken = taken
+    assert len(search._opening_pick()) == 0
