@@ -45,6 +45,9 @@ def _print_distances(members: int, results: dict) -> None:
         distance = {name: ends[name] - bounds[name] for name in ends}
         if distance["rotaplan"] == 0 and distance["textbook"] == 0:
             verdict = "both plans reach it"
+        elif distance["rotaplan"] == 0:
+            # No ratio to a distance of 0: the textbook's distance is what it says.
+            verdict = "only rotaplan's plan reaches it"
         else:
             verdict = (
                 f"textbook / rotaplan = {distance['textbook'] / max(1, distance['rotaplan']):.1f}x"
