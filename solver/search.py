@@ -433,7 +433,7 @@ class NeighbourhoodSearch:
         No smaller move opens such a session: a class of 16 opens with 16 members moving
         at once. Measured on 20,000 generated members: a region whose rotation classes
         were all full but one that never ran kept 21 members short (210 of unmet) for the
-        whole search; this move, given a second, met 19-21 of them at once.
+        whole search; this move, given a second, met 16-21 of them at once.
         """
         instance = self.instance
         now = time.monotonic()
