@@ -12,6 +12,7 @@ from __future__ import annotations
 import threading
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -123,7 +124,7 @@ class NeighbourhoodSearch:
                 next_fill = time.monotonic() + 9 * (time.monotonic() - fill_started)
                 if gain > 0 and on_improve is not None:
                     on_improve(gain)
-            picker = pickers[stats.moves % len(pickers)]
+            picker, seconds = pickers[stats.moves % len(pickers)]
             members = picker()
             if len(members) == 0:
                 stats.moves += 1
@@ -138,9 +139,7 @@ class NeighbourhoodSearch:
             reach = self._reach(members) if overlap else None
             if pending is not None and (reach is None or not pending.reach.isdisjoint(reach)):
                 drain()  # the next move reads what this one may change
-            # A move that opens a session needs many members at once and more time.
-            opening = picker == self._opening_pick
-            move = self._prepare(term, members, deadline, OPENING_SECONDS if opening else None)
+            move = self._prepare(term, members, deadline, seconds)
             if move is not None:
                 move.reach = reach or frozenset()
             drain()
@@ -391,16 +390,19 @@ class NeighbourhoodSearch:
         self._taken = value
         self._short = None
 
-    def _pickers(self, term: str):
+    def _pickers(self, term: str) -> list[tuple[Callable[[], np.ndarray], float | None]]:
+        """The neighbourhoods taken in turn, each with its moves' seconds (None: the
+        adaptive default)."""
         if term == "unmet":
             return [
-                self._around_unmet,
-                self._around_unmet,
-                self._teams_pick,
-                self._course_pick,
-                self._opening_pick,
+                (self._around_unmet, None),
+                (self._around_unmet, None),
+                (self._teams_pick, None),
+                (self._course_pick, None),
+                # Opening a session takes many members at once, and more time.
+                (self._opening_pick, OPENING_SECONDS),
             ]
-        return [self._teams_pick, self._course_pick, self._units_pick]
+        return [(self._teams_pick, None), (self._course_pick, None), (self._units_pick, None)]
 
     def _around_unmet(self) -> np.ndarray:
         """Members short where a plan can still gain, their teammates (who share the team's
