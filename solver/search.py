@@ -442,7 +442,7 @@ class NeighbourhoodSearch:
         attendance = np.bincount(instance.pair_session[self.taken], minlength=len(self._min_size))
         idle = np.flatnonzero((attendance == 0) & (self._min_size > 1))
         short = self.shortfalls()
-        served = instance.windows_of_pair()
+        windows_of = instance.windows_of_pair()
         offers: list[tuple[int, list[int]]] = []
         for s in idle.tolist():
             tries, last = self._openings.get(s, (0, 0.0))
@@ -454,7 +454,7 @@ class NeighbourhoodSearch:
             wanting = [
                 int(instance.pair_member[p])
                 for p in pairs.tolist()
-                if any(short[w] > 0 for w, *_ in served.get(p, ()))
+                if any(short[w] > 0 for w, *_ in windows_of.get(p, ()))
             ]
             if wanting:
                 offers.append((s, wanting))
@@ -497,23 +497,15 @@ class NeighbourhoodSearch:
     def _course_pick(self) -> np.ndarray:
         """The attendees of some sessions of one course and year, who may swap seats."""
         instance = self.instance
-        s = int(self.rng.integers(len(instance.scenario.sessions)))
-        course = instance.scenario.sessions[s].course
-        year = instance.session_year[s]
-        related = [
-            t
-            for t, other in enumerate(instance.scenario.sessions)
-            if other.course == course and instance.session_year[t] == year
-        ]
-        members = {
-            int(instance.pair_member[p])
-            for t in related
-            for p in instance.pairs_of_session[t]
-            if self.taken[p]
-        }
-        members_list = sorted(members)
-        self.rng.shuffle(members_list)
-        return np.array(sorted(members_list[: self.size]), dtype=np.int64)
+        s = int(self.rng.integers(len(self._session_course)))
+        related = np.flatnonzero(
+            (self._session_course == self._session_course[s])
+            & (instance.session_year == instance.session_year[s])
+        )
+        pairs = np.concatenate([instance.pairs_of_session[t] for t in related])
+        members = np.unique(instance.pair_member[pairs[self.taken[pairs]]]).tolist()
+        self.rng.shuffle(members)
+        return np.array(sorted(members[: self.size]), dtype=np.int64)
 
 
 def _loose_sessions(instance: Instance) -> np.ndarray:
