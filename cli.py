@@ -23,7 +23,20 @@ EXIT_NO_PLAN = 1
 EXIT_BAD_INPUT = 2
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Rotaplan(click.Group):
+    """The command group; an output folder that is not rotaplan's ends any command here."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from solver.folder import OutputFolderError
+
+        try:
+            return super().invoke(ctx)
+        except OutputFolderError as error:
+            click.echo(str(error), err=True)
+            sys.exit(EXIT_BAD_INPUT)
+
+
+@click.group(cls=_Rotaplan, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="rotaplan")
 def main() -> None:
     """rotaplan: plan who trains when, with every rule held and reasons for what is unmet.
@@ -183,8 +196,10 @@ def solve(
     """
     from solver import SolveOptions
     from solver import solve as run_solve
+    from solver.folder import ensure_ours
 
     formats = _timetable_formats(timetables)
+    ensure_ours(out_dir)  # before minutes of solving, not after
     loaded = _load(scenario)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     with _showing_progress(options, quiet):
@@ -338,7 +353,9 @@ def batch(
     from rich.console import Console
 
     from solver import batch as batching
+    from solver.folder import ensure_ours
 
+    ensure_ours(out_dir)
     formats = tuple(f.strip() for f in timetables.split(",") if f.strip() not in ("", "none"))
     options = batching.BatchOptions(
         out_dir=Path(out_dir),
@@ -528,7 +545,9 @@ def replan(
     from models.dates import parse_date
     from solver import SolveOptions
     from solver import replan as replanning
+    from solver.folder import ensure_ours
 
+    ensure_ours(out_dir)  # before minutes of solving, not after
     try:
         from_date = parse_date(from_text)
     except ValueError as error:

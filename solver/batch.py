@@ -24,7 +24,6 @@ import os
 import shutil
 import signal
 import sys
-import tempfile
 import time
 import tomllib
 import traceback
@@ -42,7 +41,7 @@ import yaml
 
 from models.scenario import TERMS
 
-from .writer import replace_folder
+from .folder import atomic_file, claim, prepare_folder, replaced_subfolder
 
 if TYPE_CHECKING:
     from rich.progress import Progress as RichProgress
@@ -254,7 +253,7 @@ def _plan_unit(task: UnitTask, unit_dir: Path, digest: str, started: float) -> R
 
     from .engine import SolveOptions, solve
 
-    unit_dir.mkdir(parents=True, exist_ok=True)
+    prepare_folder(unit_dir, "batch-unit")
     # The folder is no longer complete from here on, whatever it held before.
     (unit_dir / MARKER).unlink(missing_ok=True)
     (unit_dir / CRASH_REPORT).unlink(missing_ok=True)
@@ -343,13 +342,8 @@ def write_unit_timetables(
     """Write every year's timetables of a plan into ``unit_dir/timetables``, whole or not at all."""
     from .timetable import write_timetables
 
-    staging = Path(tempfile.mkdtemp(prefix=".timetables.", dir=unit_dir))
-    try:
+    with replaced_subfolder(unit_dir / "timetables", "timetables") as staging:
         write_timetables(scenario, pairs, staging, formats=tuple(formats))
-        replace_folder(staging, unit_dir / "timetables")
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     return unit_dir / "timetables"
 
 
@@ -365,17 +359,11 @@ def _write_marker(unit_dir: Path, marker: dict[str, Any]) -> None:
 
 def _write_atomically(path: Path, fill: Callable[[TextIO], None], encoding: str = "utf-8") -> None:
     """Write a file through a temporary beside it and a rename: readers see old or new."""
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with open(descriptor, "w", encoding=encoding, newline="") as handle:
-            fill(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+    with (
+        atomic_file(path) as temporary,
+        open(temporary, "w", encoding=encoding, newline="") as handle,
+    ):
+        fill(handle)
 
 
 def _read_json(path: Path) -> dict[str, Any] | None:
@@ -423,8 +411,9 @@ def crashed_row(task: UnitTask, error: BaseException | str, details: str = "") -
     row = failed_row(task, CRASHED, error)
     if details.strip():
         unit_dir = Path(task.unit_dir)
-        unit_dir.mkdir(parents=True, exist_ok=True)
-        (unit_dir / CRASH_REPORT).write_text(details.strip() + "\n", encoding="utf-8")
+        prepare_folder(unit_dir, "batch-unit")
+        with atomic_file(unit_dir / CRASH_REPORT) as temporary:
+            temporary.write_text(details.strip() + "\n", encoding="utf-8")
         row["error"] += f" (traceback in {task.unit}/{CRASH_REPORT})"
     return row
 
@@ -496,8 +485,7 @@ def run_batch(
     if bad:
         raise BatchInputError([f"unknown timetable format(s): {', '.join(bad)}"])
     started = time.monotonic()
-    out_dir = Path(options.out_dir).resolve()
-    out_dir.mkdir(parents=True, exist_ok=True)
+    out_dir = prepare_folder(options.out_dir, "batch")
     summary_path = out_dir / SUMMARY_FILE
     rows: dict[str, Row] = {}
     order = {unit.name: index for index, unit in enumerate(units)}
@@ -509,6 +497,8 @@ def run_batch(
             progress.finished(row)
 
     tasks = [_task(unit, out_dir, options) for unit in units]
+    # Units run in parallel processes: their folders are recorded once, here, up front.
+    claim(out_dir, [unit.name for unit in units] + [SUMMARY_FILE])
     interrupted = False
     try:
         if options.scheduler:

@@ -34,8 +34,9 @@ from models.dates import DateRange
 from models.loader import LoadedScenario
 
 from .engine import SolveOptions, solve
+from .folder import staged_folder
 from .result import Plan
-from .timetable import staged_folder
+from .writer import write_plan_files
 
 STATUSES = ("attended", "missed")
 CHANGE_KINDS = ("added", "removed", "moved", "left")
@@ -750,8 +751,8 @@ def write_replan(plan: Plan, report: ChangeReport, out_dir: str | Path) -> Path:
     ``rotaplan check OUT/scenario.json OUT`` then checks the plan exactly as it was solved.
     """
     target = Path(out_dir).resolve()
-    with staged_folder(target) as staging:
-        plan.write(staging)
+    with staged_folder(target, "plan") as staging:
+        write_plan_files(plan, staging)
         report.frame().to_csv(staging / "changes.csv", index=False, encoding="utf-8")
         report.history_frame().to_csv(staging / "history.csv", index=False, encoding="utf-8")
         previous = pd.DataFrame(plan.scenario.previous or [], columns=["member_id", "session_id"])

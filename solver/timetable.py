@@ -8,14 +8,10 @@ publishes. A session belongs to the year in which it starts, as in ``assignments
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import math
-import os
-import shutil
-import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,7 +20,7 @@ import pandas as pd
 from models import Member, Requirement, Scenario, Session, requirement_windows
 from models.dates import DateRange
 
-from .writer import replace_folder
+from .folder import prepare_folder
 
 FORMATS = ("xlsx", "csv", "ics")
 CALENDAR_OWNERS = ("member", "unit")
@@ -352,35 +348,6 @@ def safe_name(text: str) -> str:
     return cleaned or "_"
 
 
-@contextlib.contextmanager
-def atomic_file(target: Path) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; on success it is renamed onto ``target``."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        yield temporary
-        with open(temporary, "rb") as written:
-            os.fsync(written.fileno())
-        os.replace(temporary, target)
-    finally:
-        temporary.unlink(missing_ok=True)
-
-
-@contextlib.contextmanager
-def staged_folder(target: Path) -> Iterator[Path]:
-    """Yield an empty folder beside ``target``; on success it replaces ``target`` whole."""
-    target = target.resolve()
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", dir=target.parent))
-    try:
-        yield staging
-        replace_folder(staging, target)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-
-
 def write_timetables(
     scenario: Scenario,
     pairs: Iterable[tuple[str, str]],
@@ -419,7 +386,7 @@ def write_timetables(
     if per not in CALENDAR_OWNERS:
         raise TimetableError(f"calendars are per member or per unit, not {per!r}")
     pairs = _known_pairs(scenario, pairs)
-    out_dir = Path(out_dir)
+    out_dir = prepare_folder(out_dir, "timetables")
     written = []
     for year in years if years is not None else scenario.years:
         timetable = build_timetable(scenario, pairs, year, unit)

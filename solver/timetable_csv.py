@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .timetable import Timetable, staged_folder
+from .folder import replaced_subfolder
+from .timetable import Timetable
 
 ENCODING = "utf-8-sig"
 
@@ -23,7 +24,7 @@ def write_csv(timetable: Timetable, out_dir: Path) -> Path:
         "units.csv": timetable.units,
         "rosters.csv": timetable.rosters,
     }
-    with staged_folder(out_dir) as staging:
+    with replaced_subfolder(out_dir, "timetable") as staging:
         for name, frame in tables.items():
             frame.to_csv(staging / name, index=False, encoding=ENCODING, lineterminator="\r\n")
     return out_dir

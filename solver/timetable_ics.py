@@ -18,7 +18,8 @@ from typing import Any
 import pandas as pd
 from icalendar import Calendar, Event
 
-from .timetable import Timetable, safe_name, staged_folder
+from .folder import replaced_subfolder
+from .timetable import Timetable, safe_name
 
 PRODID = "-//rotaplan//annual timetable//EN"
 ONE_DAY = dt.timedelta(days=1)
@@ -33,7 +34,7 @@ def write_ics(timetable: Timetable, out_dir: Path, per: str = "member") -> Path:
     stamp = dt.datetime.now(dt.UTC).replace(microsecond=0)
     sessions = {str(row["session_id"]): row for row in timetable.calendar.to_dict("records")}
     used: set[str] = set()
-    with staged_folder(out_dir) as staging:
+    with replaced_subfolder(out_dir, "timetable") as staging:
         for owner, name, booked in _owners(timetable.rosters, per):
             calendar = _calendar(f"{name} {timetable.year}")
             for session_id, attendees in booked.items():

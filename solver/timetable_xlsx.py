@@ -21,7 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .timetable import Timetable, atomic_file
+from .folder import atomic_file
+from .timetable import Timetable
 
 SHEET_NAME_LIMIT = 31
 FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")

@@ -20,6 +20,7 @@ from checker import check_plan, read_assignments
 from cli import main
 from models import load_scenario
 from solver import Plan, SolveOptions, solve
+from solver.folder import OutputFolderError
 from solver.timetable import TimetableError, build_timetable, write_timetables
 from solver.timetable_xlsx import SheetNames
 
@@ -197,7 +198,7 @@ def test_csv_tables_start_with_a_bom_and_round_trip_chinese(solved: Plan, tmp_pa
         solved.scenario, solved.pairs, tmp_path, years=[2026], formats=("csv",)
     )
     assert folder == tmp_path / "timetable-2026"
-    names = sorted(p.name for p in folder.iterdir())
+    names = sorted(p.name for p in folder.iterdir() if p.name != ".rotaplan.json")
     assert names == ["calendar.csv", "coverage.csv", "rosters.csv", "units.csv"]
     for name in names:
         assert (folder / name).read_bytes().startswith(b"\xef\xbb\xbf")
@@ -277,14 +278,22 @@ def test_rewriting_replaces_files_whole_and_leaves_no_temporaries(
 ) -> None:
     formats = ("xlsx", "csv", "ics")
     write_timetables(solved.scenario, solved.pairs, tmp_path, years=[2025], formats=formats)
-    (tmp_path / "timetable-2025" / "stale.csv").write_text("old")
+    before = (tmp_path / "timetable-2025" / "calendar.csv").stat().st_ino
     write_timetables(solved.scenario, solved.pairs, tmp_path, years=[2025], formats=formats)
-    assert sorted(p.name for p in tmp_path.iterdir()) == [
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".rotaplan.json") == [
         "calendars-2025",
         "timetable-2025",
         "timetable-2025.xlsx",
     ]
-    assert not (tmp_path / "timetable-2025" / "stale.csv").exists()
+    assert (tmp_path / "timetable-2025" / "calendar.csv").stat().st_ino != before
+
+
+def test_rewriting_keeps_a_planners_file_and_refuses(solved: Plan, tmp_path: Path) -> None:
+    write_timetables(solved.scenario, solved.pairs, tmp_path, years=[2025], formats=("csv",))
+    (tmp_path / "timetable-2025" / "notes.csv").write_text("mine")
+    with pytest.raises(OutputFolderError, match=r"notes\.csv"):
+        write_timetables(solved.scenario, solved.pairs, tmp_path, years=[2025], formats=("csv",))
+    assert (tmp_path / "timetable-2025" / "notes.csv").read_text() == "mine"
 
 
 @pytest.fixture(scope="module")
@@ -301,7 +310,7 @@ def test_solve_writes_every_years_timetables(scenario_file: Path, tmp_path: Path
     assert result.exit_code == 0, result.output
     scenario = load_scenario(scenario_file)
     assert check_plan(scenario, read_assignments(out)).violations == []
-    names = sorted(p.name for p in (out / "timetables").iterdir())
+    names = sorted(p.name for p in (out / "timetables").iterdir() if p.name != ".rotaplan.json")
     assert names == sorted(
         [f"timetable-{y}.xlsx" for y in YEARS]
         + [f"timetable-{y}" for y in YEARS]
@@ -332,8 +341,10 @@ def test_timetable_command_finds_the_scenario(
     args = ["timetable", str(plan_dir), "--year", "2027", "--unit", "U3", "--format", "ics"]
     result = runner.invoke(main, [*args, "--per", "unit"])
     assert result.exit_code == 0, result.output
-    assert [p.name for p in (plan_dir / "timetables" / "calendars-2027-U3-by-unit").iterdir()] == [
-        "unit-U3.ics"
-    ]
+    assert [
+        p.name
+        for p in (plan_dir / "timetables" / "calendars-2027-U3-by-unit").iterdir()
+        if p.name != ".rotaplan.json"
+    ] == ["unit-U3.ics"]
     outside = runner.invoke(main, ["timetable", str(plan_dir), "--year", "2031"])
     assert outside.exit_code == 2 and "outside the plan's horizon" in outside.output
