@@ -89,6 +89,26 @@ def load_scenario(
     return scenario
 
 
+def read_document(path: str | Path) -> Any:
+    """A scenario file's document as parsed, not yet checked against the format.
+
+    Raises
+    ------
+    ScenarioError
+        When the file is missing, of another kind, not UTF-8, or not valid YAML/JSON/TOML.
+    """
+    file = Path(path)
+    return _Reader(file.resolve().parent, file.name).read_document(file)
+
+
+def table_paths(document: Any) -> list[str]:
+    """The files a scenario document's tables and ``previous`` name, sheets left off, sorted."""
+    if not isinstance(document, dict):
+        return []
+    names = [document.get(key) for key in (*TABLES, "previous")]
+    return sorted({name.partition("#")[0] for name in names if isinstance(name, str)})
+
+
 class _Reader:
     def __init__(self, base: Path, label: str):
         self.base = base

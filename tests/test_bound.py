@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from models import load_scenario
 from solver import SolveOptions, solve
@@ -30,6 +31,7 @@ def _bound_from_constructed_plan(scenario) -> tuple[int, int]:
     return proof.value, int(short.sum())
 
 
+@pytest.mark.slow
 def test_too_few_seats_are_proven_short(scenario_dict, solve_checked):
     # Twelve members, eight seats in the year: four windows of weight 2 stay short.
     raw = scenario_dict(
@@ -67,6 +69,7 @@ def test_a_members_own_limits_are_proven(scenario_dict, solve_checked):
     assert bound == 16
 
 
+@pytest.mark.slow
 def test_bound_never_exceeds_the_proven_optimum(solve_checked):
     scenario = load_scenario(TUTORIAL)
     plan = solve_checked(scenario)
@@ -84,6 +87,7 @@ def test_relaxed_scope_decides_only_the_given_pairs():
     assert sorted(rota.vars.attend) == sorted(pairs.tolist())
 
 
+@pytest.mark.slow
 def test_large_path_reports_a_bound_the_plan_respects(tmp_path, plan_checks):
     from models.generate import generate_scenario
 

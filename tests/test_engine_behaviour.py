@@ -47,6 +47,7 @@ def test_mini_example_solves_to_its_known_optimum(solve_checked):
     assert [s.term for s in plan.stages] == [t for t in scenario.objective if t != "changes"]
 
 
+@pytest.mark.slow
 def test_tutorial_scenario_solves_to_optimal(solve_checked):
     if not TUTORIAL.is_file():
         pytest.skip(f"the tutorial scenario {TUTORIAL} is not written yet")
@@ -146,6 +147,7 @@ def rotaplan_command() -> list[str]:
     return [found]
 
 
+@pytest.mark.slow
 def test_ctrl_c_writes_the_best_plan_so_far(tmp_path):
     scenario_path = large_scenario(tmp_path / "scenario", members=300, years=3)
     out = tmp_path / "plan"
@@ -188,6 +190,7 @@ def test_ctrl_c_writes_the_best_plan_so_far(tmp_path):
 # -- results a caller can rely on ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_same_seed_and_workers_give_the_same_plan_when_proven(solve_checked):
     # Twelve runs rather than two: among tied optima, two runs agree by chance often
     # enough to hide the difference, twelve hardly ever.

@@ -132,6 +132,7 @@ def test_company_scale_session_count(tmp_path: Path) -> None:
     assert not [p for p in loaded.warnings if p.severity == "error"]
 
 
+@pytest.mark.slow
 def test_twenty_thousand_members(tmp_path: Path) -> None:
     path = generate_scenario(tmp_path, 20000, 5, seed=1)
     with open(path.parent / "members.csv", encoding="utf-8") as handle:
@@ -182,6 +183,7 @@ def _audience_pairs(scenario: Scenario) -> int:
     return total
 
 
+@pytest.mark.slow
 def test_province_is_split_into_regions_of_whole_units(province: LoadedScenario) -> None:
     assert province.warnings == []
     assert province.name == "某省电力公司党员教育培训三年规划 2025-2027"
@@ -229,6 +231,7 @@ def test_mentoring_pairs_share_a_region_and_its_sessions(province: LoadedScenari
         assert len(shared) == 2 * 3, pair.members  # both mentoring days of every year
 
 
+@pytest.mark.slow
 def test_province_grows_linearly(province: LoadedScenario, tmp_path: Path) -> None:
     # A member of a province may attend about as many sessions as one of a single company;
     # open to the whole province, each would have twice as many at 6,000 members.
@@ -238,6 +241,7 @@ def test_province_grows_linearly(province: LoadedScenario, tmp_path: Path) -> No
     assert per_member_province <= 1.15 * per_member_company
 
 
+@pytest.mark.slow
 def test_a_company_of_three_thousand_is_not_split(tmp_path: Path) -> None:
     loaded = load_scenario(generate_scenario(tmp_path, 3000, 2, seed=4))
     assert loaded.name == "某供电公司党员教育培训二年规划 2025-2026"

@@ -7,6 +7,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from checker import check_plan, read_assignments
 from models import load_scenario
 from models.generate import generate_scenario
@@ -23,6 +25,7 @@ print("interrupted" if plan.interrupted else "finished", flush=True)
 """
 
 
+@pytest.mark.slow
 def test_ctrl_c_during_the_search_writes_the_best_plan(tmp_path: Path) -> None:
     scenario_path = generate_scenario(tmp_path / "scenario", members=200, years=2, seed=3)
     out = tmp_path / "plan"

@@ -403,6 +403,7 @@ def test_detail_judges_every_session_and_the_fast_path_agrees(scenario_dict, sol
     assert reasoner.closures(member, scenario.session_by_id["S2"])[0].cause == "audience"
 
 
+@pytest.mark.slow
 def test_verdicts_agree_with_the_checker_on_a_generated_company(tmp_path, solve_checked):
     """Every verdict, tested against the independent checker by making the change it judges.
 

@@ -7,6 +7,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from checker import check_plan
 from models import load_scenario
@@ -44,6 +45,7 @@ def test_shortfalls_follow_the_plan():
     assert nothing > planned
 
 
+@pytest.mark.slow
 def test_search_improves_and_keeps_every_rule():
     scenario = load_scenario(TUTORIAL)
     instance = build_instance(scenario)

@@ -273,6 +273,7 @@ def test_unit_calendars_have_one_event_per_session_the_unit_attends(
 # -- atomic writing and the command line ----------------------------------------------------
 
 
+@pytest.mark.slow
 def test_rewriting_replaces_files_whole_and_leaves_no_temporaries(
     solved: Plan, tmp_path: Path
 ) -> None:
@@ -303,6 +304,7 @@ def scenario_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_solve_writes_every_years_timetables(scenario_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "plan"
     args = ["solve", str(scenario_file), "--out", str(out), "--time-limit", "10", "--workers", "2"]

@@ -430,6 +430,7 @@ def _completed_csv(path: Path, rows: tuple[Completion, ...]) -> Path:
     return path
 
 
+@pytest.mark.slow
 def test_replan_command_writes_a_checkable_folder_with_its_timetables(
     published: tuple[Plan, Path], tmp_path: Path
 ) -> None:
