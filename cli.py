@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, NoReturn
 
 import click
 
-from models import ScenarioError, load_scenario
+from models import RotaplanError, ScenarioError, load_scenario
+from models.errors import EXIT_BAD_INPUT, EXIT_NO_PLAN
 from models.loader import LoadedScenario
 
 if TYPE_CHECKING:
@@ -19,21 +20,45 @@ if TYPE_CHECKING:
     from models import Scenario
     from solver import Plan, SolveOptions
 
-EXIT_NO_PLAN = 1
-EXIT_BAD_INPUT = 2
+# Errors of modules whose classes do not derive from RotaplanError yet, by module, class
+# and exit code. Only modules already loaded are looked in: an error of a module that was
+# never imported cannot have been raised, and looking must not load CP-SAT.
+_NOT_YET_DERIVED = (
+    ("solver.timetable", "TimetableError", EXIT_BAD_INPUT),
+    ("solver.explain", "ExplainError", EXIT_BAD_INPUT),
+    ("solver.engine", "SolveError", EXIT_NO_PLAN),
+)
+
+
+def _exit_code(error: Exception) -> int | None:
+    """The exit code an error of rotaplan's means, or None for any other error."""
+    if isinstance(error, RotaplanError):
+        return error.exit_code
+    for module, name, code in _NOT_YET_DERIVED:
+        kind = getattr(sys.modules.get(module), name, None)
+        if isinstance(kind, type) and isinstance(error, kind):
+            return code
+    return None
+
+
+def _fail(error: Exception, code: int) -> NoReturn:
+    lines = error.lines() if isinstance(error, RotaplanError) else str(error).splitlines()
+    for line in lines:
+        click.echo(line, err=True)
+    sys.exit(code)
 
 
 class _Rotaplan(click.Group):
-    """The command group; an output folder that is not rotaplan's ends any command here."""
+    """The command group: the one place where rotaplan's errors become messages and codes."""
 
     def invoke(self, ctx: click.Context) -> object:
-        from solver.folder import OutputFolderError
-
         try:
             return super().invoke(ctx)
-        except OutputFolderError as error:
-            click.echo(str(error), err=True)
-            sys.exit(EXIT_BAD_INPUT)
+        except Exception as error:
+            code = _exit_code(error)
+            if code is None:
+                raise
+            _fail(error, code)
 
 
 @click.group(cls=_Rotaplan, context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,18 +71,12 @@ def main() -> None:
 
 
 def _bad_input(error: ScenarioError) -> NoReturn:
-    for problem in error.problems:
-        click.echo(str(problem), err=True)
-    count = len(error.errors)
-    click.echo(f"{count} problem{'s' if count != 1 else ''} found; nothing was written.", err=True)
-    sys.exit(EXIT_BAD_INPUT)
+    """Report invalid input and exit 2, for a caller that must stop where it is."""
+    _fail(error, error.exit_code)
 
 
 def _load(path: str) -> LoadedScenario:
-    try:
-        scenario = load_scenario(path)
-    except ScenarioError as error:
-        _bad_input(error)
+    scenario = load_scenario(path)
     for warning in scenario.warnings:
         click.echo(str(warning), err=True)
     return scenario
@@ -68,6 +87,38 @@ def _count(number: int, noun: str) -> str:
 
 
 scenario_argument = click.argument("scenario", type=click.Path(dir_okay=False))
+
+
+def _option_set(*options: Callable[[Callable[..., None]], Callable[..., None]]) -> Callable:
+    """One decorator that applies several click options, in the order given."""
+
+    def apply(command: Callable[..., None]) -> Callable[..., None]:
+        for option in reversed(options):
+            command = option(command)
+        return command
+
+    return apply
+
+
+def out_option(text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """The required ``--out`` folder of a command that writes one."""
+    return click.option(
+        "--out", "out_dir", required=True, type=click.Path(file_okay=False), help=text
+    )
+
+
+workers_option = click.option(
+    "--workers", default=0, show_default=True, help="CP-SAT workers; 0 uses every core."
+)
+# How a command that solves may spend its time, and whether it shows progress.
+solve_options = _option_set(
+    click.option(
+        "--time-limit", default=120.0, show_default=True, help="Seconds for the whole solve."
+    ),
+    workers_option,
+    click.option("--seed", default=0, show_default=True, help="Random seed of the search."),
+    click.option("--quiet", is_flag=True, help="No progress display."),
+)
 
 
 @main.command()
@@ -135,10 +186,7 @@ def check(scenario: str, plan_dir: str, limit: int) -> None:
     from checker import check_plan, read_assignments
 
     loaded = _load(scenario)
-    try:
-        pairs = read_assignments(plan_dir)
-    except ScenarioError as error:
-        _bad_input(error)
+    pairs = read_assignments(plan_dir)
     report = check_plan(loaded, pairs)
     for violation in report.violations[:limit]:
         click.echo(f"VIOLATION {violation}")
@@ -161,17 +209,8 @@ def check(scenario: str, plan_dir: str, limit: int) -> None:
 
 @main.command()
 @scenario_argument
-@click.option(
-    "--out",
-    "out_dir",
-    required=True,
-    type=click.Path(file_okay=False),
-    help="Plan folder to write.",
-)
-@click.option("--time-limit", default=120.0, show_default=True, help="Seconds for the whole solve.")
-@click.option("--workers", default=0, show_default=True, help="CP-SAT workers; 0 uses every core.")
-@click.option("--seed", default=0, show_default=True, help="Random seed of the search.")
-@click.option("--quiet", is_flag=True, help="No progress display.")
+@out_option("Plan folder to write.")
+@solve_options
 @click.option(
     "--timetables",
     default="",
@@ -238,10 +277,9 @@ def _timetable_formats(text: str) -> tuple[str, ...]:
     formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
-        click.echo(
-            f"unknown timetable format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}", err=True
+        raise RotaplanError(
+            f"unknown timetable format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}"
         )
-        sys.exit(EXIT_BAD_INPUT)
     return formats
 
 
@@ -305,15 +343,13 @@ def generate(
     try:
         path = generate_scenario(Path(out), members, years, seed, start_year, name)
     except (ValueError, OSError) as error:
-        raise click.ClickException(str(error)) from None
+        raise RotaplanError(f"Error: {error}") from None  # a bad argument: exit 2
     click.echo(f"scenario written to {path}")
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, type=click.Path(), metavar="INPUT...")
-@click.option(
-    "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Batch folder."
-)
+@out_option("Batch folder.")
 @click.option("--workers", type=int, default=None, help="Units at once [default: cores // T].")
 @click.option("--scheduler", default=None, help="Dask scheduler address: run on that cluster.")
 @click.option("--time-limit", default=120.0, show_default=True, help="Seconds per unit.")
@@ -367,22 +403,14 @@ def batch(
         timetables=formats,
         redo_feasible=redo_feasible,
     )
-    try:
-        if (workers is not None and workers < 1) or (threads_per_unit or 1) < 1:
-            raise batching.BatchInputError(["--workers and --threads-per-unit must be at least 1"])
-        units = batching.find_units(inputs, skip=Path(out_dir))
-        if sys.stderr.isatty():
-            with batching.RichBatchProgress() as bar:
-                result = batching.run_batch(units, options, bar)
-        else:
-            result = batching.run_batch(units, options, batching.LogBatchProgress())
-    except batching.BatchInputError as error:
-        for problem in error.problems:
-            click.echo(problem, err=True)
-        sys.exit(EXIT_BAD_INPUT)
-    except batching.ClusterError as error:
-        click.echo(str(error), err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    if (workers is not None and workers < 1) or (threads_per_unit or 1) < 1:
+        raise batching.BatchInputError(["--workers and --threads-per-unit must be at least 1"])
+    units = batching.find_units(inputs, skip=Path(out_dir))
+    if sys.stderr.isatty():
+        with batching.RichBatchProgress() as bar:
+            result = batching.run_batch(units, options, bar)
+    else:
+        result = batching.run_batch(units, options, batching.LogBatchProgress())
     # Off a terminal, rich would squeeze the table into 80 columns.
     Console(width=None if sys.stdout.isatty() else 200).print(batching.summary_table(result.rows))
     click.echo(
@@ -445,25 +473,19 @@ def timetable(
     """
     from pathlib import Path
 
-    from solver.timetable import TimetableError, build_timetable, write_timetables
+    from solver.timetable import build_timetable, write_timetables
     from solver.timetable_xlsx import write_xlsx
 
     plan = Path(plan_dir)
     loaded = _load(scenario_path or _recorded_scenario(plan))
-    try:
-        pairs = _timetable_pairs(loaded, plan)
-        out = Path(out_path) if out_path else plan / "timetables"
-        if kind == "xlsx" and out.suffix.lower() == ".xlsx":
-            written = [write_xlsx(build_timetable(loaded, pairs, year, unit), out)]
-        else:
-            written = write_timetables(
-                loaded, pairs, out, years=[year], unit=unit, formats=(kind,), per=per
-            )
-    except ScenarioError as error:
-        _bad_input(error)
-    except TimetableError as error:
-        click.echo(str(error), err=True)
-        sys.exit(EXIT_BAD_INPUT)
+    pairs = _timetable_pairs(loaded, plan)
+    out = Path(out_path) if out_path else plan / "timetables"
+    if kind == "xlsx" and out.suffix.lower() == ".xlsx":
+        written = [write_xlsx(build_timetable(loaded, pairs, year, unit), out)]
+    else:
+        written = write_timetables(
+            loaded, pairs, out, years=[year], unit=unit, formats=(kind,), per=per
+        )
     for path in written:
         click.echo(f"timetable written to {path}")
 
@@ -478,8 +500,7 @@ def _recorded_scenario(plan_dir: Path) -> str:
     except (OSError, ValueError, AttributeError):
         recorded = None
     if not recorded:
-        click.echo(f"{summary} records no scenario_path: give --scenario SCENARIO", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        raise RotaplanError(f"{summary} records no scenario_path: give --scenario SCENARIO")
     return str(recorded)
 
 
@@ -513,13 +534,8 @@ def _timetable_pairs(scenario: Scenario, plan_dir: Path) -> list[tuple[str, str]
     default=None,
     help="CSV member_id,session_id,status (attended or missed) of past sessions.",
 )
-@click.option(
-    "--out", "out_dir", required=True, type=click.Path(file_okay=False), help="Folder to write."
-)
-@click.option("--time-limit", default=120.0, show_default=True, help="Seconds for the whole solve.")
-@click.option("--workers", default=0, show_default=True, help="CP-SAT workers; 0 uses every core.")
-@click.option("--seed", default=0, show_default=True, help="Random seed of the search.")
-@click.option("--quiet", is_flag=True, help="No progress display.")
+@out_option("Folder to write.")
+@solve_options
 def replan(
     scenario: str,
     previous_dir: str,
@@ -551,20 +567,16 @@ def replan(
     try:
         from_date = parse_date(from_text)
     except ValueError as error:
-        click.echo(f"--from: {error}", err=True)
-        sys.exit(EXIT_BAD_INPUT)
+        raise RotaplanError(f"--from: {error}") from None
     loaded = _load(scenario)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-    try:
-        previous = read_assignments(previous_dir)
-        sessions = replanning.read_previous_sessions(previous_dir)
-        rows = replanning.read_completed(completed) if completed else None
-        with _showing_progress(options, quiet):
-            plan, report = replanning.replan(
-                loaded, previous, from_date, rows, options, previous_sessions=sessions
-            )
-    except ScenarioError as error:
-        _bad_input(error)
+    previous = read_assignments(previous_dir)
+    sessions = replanning.read_previous_sessions(previous_dir)
+    rows = replanning.read_completed(completed) if completed else None
+    with _showing_progress(options, quiet):
+        plan, report = replanning.replan(
+            loaded, previous, from_date, rows, options, previous_sessions=sessions
+        )
     _report_plan(plan, out_dir, lambda out: replanning.write_replan(plan, report, out))
     counts = report.counts()
     click.echo(
@@ -590,7 +602,7 @@ def replan(
 @click.option("--suggest", is_flag=True, help="Solve what-if changes for the unmet (needs --plan).")
 @click.option("--max-variants", default=6, show_default=True, help="Most what-if solves.")
 @click.option("--variant-time", default=10.0, show_default=True, help="Seconds per what-if solve.")
-@click.option("--workers", default=0, show_default=True, help="CP-SAT workers; 0 uses every core.")
+@workers_option
 def explain(
     scenario: str,
     member_id: str | None,
@@ -612,39 +624,30 @@ def explain(
 
     Example: rotaplan explain scenario.yaml --requirement rotate --plan plan --suggest --lang zh
     """
-    from solver.explain import Explainer, ExplainError, read_plan, suggestion_lines
+    from solver.explain import Explainer, read_plan, suggestion_lines
     from solver.suggest import SuggestOptions
 
     if suggest and plan_dir is None:
         raise click.UsageError("--suggest needs --plan")
     loaded = _load(scenario)
-    try:
-        plan = read_plan(plan_dir) if plan_dir else None
-    except ScenarioError as error:
-        _bad_input(error)
-    try:
-        explainer = Explainer(loaded, plan, lang)
-        sections = []
-        if member_id is not None:
-            sections.append(explainer.member_lines(member_id))
-        if requirement_id is not None or member_id is None:
-            wanted = [requirement_id] if requirement_id else list(loaded.requirement_by_id)
-            sections += [explainer.requirement_lines(r) for r in wanted]
-        if plan is not None and suggest:
-            options = SuggestOptions(max_variants, variant_time, workers)
-            sections.append(
-                suggestion_lines(loaded, plan, options, lang, member_id, requirement_id)
-            )
-        for line in explainer.plan_lines():
+    plan = read_plan(plan_dir) if plan_dir else None
+    explainer = Explainer(loaded, plan, lang)
+    sections = []
+    if member_id is not None:
+        sections.append(explainer.member_lines(member_id))
+    if requirement_id is not None or member_id is None:
+        wanted = [requirement_id] if requirement_id else list(loaded.requirement_by_id)
+        sections += [explainer.requirement_lines(r) for r in wanted]
+    if plan is not None and suggest:
+        options = SuggestOptions(max_variants, variant_time, workers)
+        sections.append(suggestion_lines(loaded, plan, options, lang, member_id, requirement_id))
+    for line in explainer.plan_lines():
+        click.echo(line)
+    for index, lines in enumerate(sections):
+        if index:
+            click.echo("")
+        for line in lines:
             click.echo(line)
-        for index, lines in enumerate(sections):
-            if index:
-                click.echo("")
-            for line in lines:
-                click.echo(line)
-    except ExplainError as error:
-        click.echo(str(error), err=True)
-        sys.exit(EXIT_BAD_INPUT)
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 """The rotaplan domain: scenario models, file loading and the format's definitions."""
 
 from .dates import DateRange as DateRange
+from .errors import RotaplanError as RotaplanError
 from .loader import LoadedScenario as LoadedScenario
 from .loader import load_scenario as load_scenario
 from .problems import Problem as Problem

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from .errors import RotaplanError
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -17,7 +19,7 @@ class Problem:
         return f"{prefix}{self.where}: {self.message}"
 
 
-class ScenarioError(Exception):
+class ScenarioError(RotaplanError):
     """The input is invalid; ``problems`` lists every problem found, errors first."""
 
     def __init__(self, problems: list[Problem]):
@@ -28,3 +30,9 @@ class ScenarioError(Exception):
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if p.severity == "error"]
+
+    def lines(self) -> list[str]:
+        """Every problem, errors first, then how many errors there are."""
+        count = len(self.errors)
+        ending = f"{count} problem{'s' if count != 1 else ''} found; nothing was written."
+        return [*map(str, self.problems), ending]

@@ -22,6 +22,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+from models.errors import RotaplanError
+
 MANIFEST = ".rotaplan.json"
 # ``tempfile`` names: the prefix ``.NAME.`` (``.NAME.old.``) and eight random characters.
 _STAGING_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}$")
@@ -43,7 +45,7 @@ _LEGACY_PLAN_ENTRIES = frozenset(
 )
 
 
-class OutputFolderError(Exception):
+class OutputFolderError(RotaplanError):
     """An output path holds what rotaplan did not write: it is left untouched."""
 
 

@@ -272,7 +272,7 @@ def test_cli_generate(tmp_path: Path) -> None:
 def test_cli_generate_bad_arguments_are_one_line(tmp_path: Path) -> None:
     args = ["generate", str(tmp_path), "--members", "5", "--years", "2", "--seed", "3"]
     result = CliRunner().invoke(main, args)
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.strip() == "Error: --members must be at least 30 (got 5)"
 
 

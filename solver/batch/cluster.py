@@ -7,12 +7,14 @@ import uuid
 from dataclasses import replace
 from typing import Any
 
+from models.errors import RotaplanError
+
 from .options import BatchOptions, Dispatch
 from .rows import crashed_row
 from .task import UnitTask
 
 
-class ClusterError(RuntimeError):
+class ClusterError(RotaplanError):
     """The Dask cluster cannot run the batch: unreachable, no workers, too few threads."""
 
 

@@ -6,10 +6,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from models.errors import RotaplanError
 from models.loader import SUFFIXES as SCENARIO_SUFFIXES
 
 
-class BatchInputError(Exception):
+class BatchInputError(RotaplanError):
     """The batch's inputs are unusable as a whole: nothing found, or names that clash."""
 
     def __init__(self, problems: list[str]):
