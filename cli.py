@@ -87,6 +87,35 @@ def _count(number: int, noun: str) -> str:
 
 
 scenario_argument = click.argument("scenario", type=click.Path(dir_okay=False))
+lang_choice = click.Choice(["en", "zh"])
+
+
+def report_options(command: Callable[..., None]) -> Callable[..., None]:
+    """``--report`` and ``--report-lang``: write the plan's HTML report beside it."""
+    command = click.option(
+        "--report-lang",
+        type=lang_choice,
+        default="en",
+        show_default=True,
+        help="Language of the --report file.",
+    )(command)
+    return click.option(
+        "--report",
+        "with_report",
+        is_flag=True,
+        help="Also write the plan's report, an HTML file, as report.html in the plan folder.",
+    )(command)
+
+
+def _write_report(plan_dir: str | Path, lang: str, scenario: Scenario | str | None = None) -> None:
+    """Write a plan folder's report and say where; bad input ends with exit code 2."""
+    from solver.report import report_plan_folder
+
+    try:
+        written = report_plan_folder(plan_dir, lang=lang, scenario=scenario)
+    except ScenarioError as error:
+        _bad_input(error)
+    click.echo(f"report written to {written}")
 
 
 def _option_set(*options: Callable[[Callable[..., None]], Callable[..., None]]) -> Callable:
@@ -216,6 +245,7 @@ def check(scenario: str, plan_dir: str, limit: int) -> None:
     default="",
     help="Also write every year's timetables into OUT/timetables: formats such as xlsx,csv,ics.",
 )
+@report_options
 def solve(
     scenario: str,
     out_dir: str,
@@ -224,12 +254,15 @@ def solve(
     seed: int,
     quiet: bool,
     timetables: str,
+    with_report: bool,
+    report_lang: str,
 ) -> None:
     """Solve a scenario and write the plan folder.
 
     Writes assignments.csv, summary.json, sessions.csv and members.csv, all at once.
     Ctrl-C stops the search and writes the best plan found so far. With --timetables,
-    the annual timetables of every year follow in OUT/timetables.
+    the annual timetables of every year follow in OUT/timetables; with --report, the
+    plan's report in OUT/report.html.
 
     Example: rotaplan solve scenarios/company/scenario.yaml --out plan --timetables xlsx,ics
     """
@@ -252,6 +285,8 @@ def solve(
         folder = Path(out_dir) / "timetables"
         written = write_timetables(plan.scenario, plan.pairs, folder, formats=formats)
         click.echo(f"{len(written)} timetable file(s) and folder(s) written to {folder}")
+    if with_report:
+        _write_report(out_dir, report_lang, plan.scenario)
 
 
 @contextlib.contextmanager
@@ -364,6 +399,7 @@ def generate(
     "--timetables", default="xlsx", show_default=True, help="Formats, e.g. xlsx,csv,ics, or none."
 )
 @click.option("--redo-feasible", is_flag=True, help="Solve again units not proven optimal.")
+@report_options
 def batch(
     inputs: tuple[str, ...],
     out_dir: str,
@@ -374,12 +410,15 @@ def batch(
     seed: int,
     timetables: str,
     redo_feasible: bool,
+    with_report: bool,
+    report_lang: str,
 ) -> None:
     """Plan many units: one scenario each, on this machine or a Dask cluster.
 
     INPUT is scenario files or folders of them (one level of subfolders too; a file
     named scenario.* takes its folder's name). Writes OUT/<unit>/plan, OUT/<unit>/timetables
-    and OUT/batch-summary.csv. Rerunning skips units already planned. Exit 0 when every
+    and OUT/batch-summary.csv (with --report, OUT/<unit>/plan/report.html too). Rerunning
+    skips units already planned. Exit 0 when every
     unit has a plan, 1 when some has none, 2 when the inputs are bad.
 
     Example: rotaplan batch units/ --out plans --scheduler tcp://scheduler:8786
@@ -418,6 +457,9 @@ def batch(
         + (" (interrupted)" if result.interrupted else "")
         + f"; summary written to {result.summary_path}"
     )
+    if with_report:
+        for row in result.planned:
+            _write_report(Path(out_dir) / row["unit"] / "plan", report_lang, row["scenario"])
     sys.exit(result.exit_code)
 
 
@@ -490,6 +532,45 @@ def timetable(
         click.echo(f"timetable written to {path}")
 
 
+@main.command()
+@click.argument("plan_dir", type=click.Path(exists=True, file_okay=False))
+@click.option(
+    "--out",
+    "out_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="HTML file to write [default: PLAN_DIR/report.html].",
+)
+@click.option("--lang", type=lang_choice, default="en", show_default=True)
+@click.option(
+    "--scenario",
+    "scenario_path",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="The plan's scenario [default: PLAN_DIR/scenario.json, else summary.json's scenario_path].",
+)
+def report(plan_dir: str, out_path: str | None, lang: str, scenario_path: str | None) -> None:
+    """Write a plan's report: one HTML file that opens offline in any browser.
+
+    It shows the headline terms, coverage per requirement, category, year and unit, the
+    sessions over the horizon, the work-study load per team and week, the unmet windows
+    with their reasons, a ledger per member and, for a re-plan, what changed.
+
+    Example: rotaplan report plans/company --lang zh --out company.html
+    """
+    from solver.report import report_plan_folder
+
+    scenario = _load(scenario_path) if scenario_path else None
+    try:
+        written = report_plan_folder(plan_dir, out=out_path, lang=lang, scenario=scenario)
+    except ScenarioError as error:
+        _bad_input(error)
+    except OSError as error:
+        click.echo(f"{out_path or plan_dir}: {error.strerror}", err=True)
+        sys.exit(EXIT_BAD_INPUT)
+    click.echo(f"report written to {written}")
+
+
 def _recorded_scenario(plan_dir: Path) -> str:
     """The scenario path a plan folder's summary.json records; exit 2 when there is none."""
     import json
@@ -536,6 +617,7 @@ def _timetable_pairs(scenario: Scenario, plan_dir: Path) -> list[tuple[str, str]
 )
 @out_option("Folder to write.")
 @solve_options
+@report_options
 def replan(
     scenario: str,
     previous_dir: str,
@@ -546,6 +628,8 @@ def replan(
     workers: int,
     seed: int,
     quiet: bool,
+    with_report: bool,
+    report_lang: str,
 ) -> None:
     """Re-plan from a date, keeping what happened and moving as little as possible.
 
@@ -553,7 +637,8 @@ def replan(
     close; from that day on, the plan changes only where rules and requirements need it.
     SCENARIO is the new scenario: members may have joined, left or changed category,
     sessions may be cancelled or added. Writes the plan with changes.csv, history.csv and
-    scenario.json (the scenario as solved: rotaplan check OUT/scenario.json OUT).
+    scenario.json (the scenario as solved: rotaplan check OUT/scenario.json OUT); with
+    --report, OUT/report.html shows the new plan and what changed.
 
     Example: rotaplan replan scenario.yaml --previous plan-2025 --from 2026-01-01 --out plan-2026
     """
@@ -586,6 +671,9 @@ def replan(
     )
     for note in report.notes:
         click.echo(f"note: {note}")
+    if with_report:
+        # The folder's scenario.json is the scenario as re-planned: the report reads it.
+        _write_report(out_dir, report_lang)
 
 
 @main.command()

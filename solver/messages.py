@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 
 from models.dates import DateRange
 
+from .labels import REPORT_LABELS
+
 if TYPE_CHECKING:
     from models import Scenario
 
@@ -348,6 +350,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "suggest.who": (" ({members})", "（{members}）"),
 }
+
+# The plan report's labels live in a module beside this one and belong to this catalogue.
+CATALOGUE.update(REPORT_LABELS)
 
 _SEPARATORS = {"en": ("; ", ", "), "zh": ("；", "、")}
 

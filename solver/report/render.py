@@ -1,0 +1,267 @@
+"""Rendering ``ReportData`` as one HTML file: Jinja2 templates, Plotly figures, data as JSON.
+
+The file holds everything it needs: the Plotly script once, the page's own script and
+styles, the figures and the tables' data, so it opens offline in any current browser.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
+from plotly.offline import get_plotlyjs
+
+from . import figures
+from .data import ReportData
+from .words import Words
+
+TEMPLATES = Path(__file__).parent / "templates"
+COVERAGE_SCALE = "RdYlGn"
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A coverage cell: windows that apply, met, its colour and what a click filters on."""
+
+    windows: int
+    met: int
+    colour: str
+    filters: str  # JSON of the unmet rows' fields this cell stands for
+
+    @property
+    def share(self) -> float:
+        return self.met / self.windows if self.windows else 1.0
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=jinja2.select_autoescape(["html", "j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_report(data: ReportData, lang: str = "en") -> str:
+    """The whole report as HTML text."""
+    words = Words(data.scenario, lang)
+    charts = _charts(data, words)
+    context = {
+        "lang": lang,
+        "t": words,
+        "data": data,
+        "headline": data.headline,
+        "folder": str(data.folder.path),
+        "scenario_file": str(data.folder.scenario_file or ""),
+        "charts": {name: _script_json(figure.to_plotly_json()) for name, figure in charts.items()},
+        "coverage": coverage_table(data, words, "category", data.periods),
+        "unit_coverage": _unit_tables(data, words),
+        "payload": _script_json(payload(data, words)),
+        "plotly_js": get_plotlyjs(),
+        "script": (TEMPLATES / "report.js").read_text(encoding="utf-8"),
+        "styles": (TEMPLATES / "report.css").read_text(encoding="utf-8"),
+    }
+    return _environment().get_template("report.html.j2").render(context)
+
+
+def _charts(data: ReportData, words: Words) -> dict[str, go.Figure]:
+    builders: dict[str, Callable[[ReportData, Words], go.Figure]] = {
+        "per_year": figures.sessions_per_year,
+        "timeline": figures.timeline,
+        "load": figures.load_heatmap,
+        "days_away": figures.days_away_chart,
+    }
+    if data.unmet:
+        builders["unmet"] = figures.unmet_by_cause
+    if data.changes:
+        builders["changes"] = figures.changes_by_month
+    return {name: build(data, words) for name, build in builders.items()}
+
+
+def _script_json(value: Any) -> str:
+    """JSON safe inside a ``<script>`` element: no ``</script>`` can end it early."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_plain)
+    return text.replace("</", "<\\/")
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "tolist"):  # numpy arrays inside Plotly's figure dictionaries
+        return value.tolist()
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+
+
+def _colour(share: float) -> str:
+    # Pale ends of the scale keep the numbers readable on every cell.
+    return str(sample_colorscale(COVERAGE_SCALE, [0.15 + 0.7 * share])[0])
+
+
+def coverage_table(data: ReportData, words: Words, key: str, columns: list[str]) -> dict[str, Any]:
+    """Rows (requirement, group) by columns (periods or requirements) of coloured cells."""
+    counts = data.coverage(key, "period")
+    groups = sorted({k[1] for k in counts})
+    rows = []
+    for requirement in data.scenario.requirements:
+        for group in groups:
+            cells = []
+            for period in columns:
+                windows, met = counts.get((requirement.id, group, period), (0, 0))
+                filters = {"requirement": requirement.id, key: group, "period": period}
+                cells.append(_cell(windows, met, filters))
+            if any(cell.windows for cell in cells):
+                rows.append((words.requirement(requirement.id), group, cells))
+    return {"columns": [words.period(p) for p in columns], "rows": rows, "key": key}
+
+
+def _cell(windows: int, met: int, filters: dict[str, str]) -> Cell:
+    share = met / windows if windows else 1.0
+    return Cell(windows, met, _colour(share) if windows else "", json.dumps(filters))
+
+
+def _unit_tables(data: ReportData, words: Words) -> list[dict[str, Any]]:
+    """Per unit (and per region first, when there are regions): requirements as columns."""
+    tables = []
+    if data.regions:
+        tables.append(_group_table(data, words, "region", words("coverage_regions")))
+    tables.append(_group_table(data, words, "unit", words("coverage_units")))
+    return tables
+
+
+def _group_table(data: ReportData, words: Words, key: str, title: str) -> dict[str, Any]:
+    counts = data.coverage(key)
+    groups = sorted({k[1] for k in counts})
+    requirements = [r.id for r in data.scenario.requirements]
+    rows = []
+    for group in groups:
+        cells = [
+            _cell(*counts.get((req, group), (0, 0)), {"requirement": req, key: group})
+            for req in requirements
+        ]
+        region = data.regions.get(group, "") if key == "unit" else ""
+        rows.append((group, region, cells))
+    return {
+        "title": title,
+        "key": key,
+        "columns": [words.requirement(r) for r in requirements],
+        "rows": rows,
+        "grouped": key == "unit" and bool(data.regions),
+    }
+
+
+def payload(data: ReportData, words: Words) -> dict[str, Any]:
+    """The tables the page's script searches and filters, in compact arrays."""
+    scenario = data.scenario
+    origin = scenario.horizon.start
+    members = scenario.members
+    member_index = {member.id: i for i, member in enumerate(members)}
+    session_index = {row.id: i for i, row in enumerate(data.sessions)}
+    requirement_index = {r.id: i for i, r in enumerate(scenario.requirements)}
+    windows: list[list[list[int]]] = [[] for _ in members]
+    for window in data.windows:
+        windows[member_index[window.member]].append(
+            [
+                requirement_index[window.requirement],
+                (window.start - origin).days,
+                (window.end - origin).days,
+                window.unmet,
+            ]
+        )
+    return {
+        "origin": origin.isoformat(),
+        "members": [
+            [m.id, m.name or "", m.unit, m.team, m.category, m.tier, data.regions.get(m.unit, "")]
+            for m in members
+        ],
+        "sessions": [
+            [s.id, words.course(s.course), s.start.isoformat(), s.end.isoformat(), s.hours]
+            for s in data.sessions
+        ],
+        "memberSessions": [
+            [session_index[s] for s in data.member_sessions.get(m.id, [])] for m in members
+        ],
+        "windows": windows,
+        "requirements": [words.requirement(r.id) for r in scenario.requirements],
+        "requirementIds": [r.id for r in scenario.requirements],
+        "unmet": [
+            [
+                member_index[u.member],
+                requirement_index[u.requirement],
+                u.start,
+                u.end,
+                u.period,
+                u.shortfall,
+                u.weight,
+                u.cause,
+                u.reason,
+            ]
+            for u in data.unmet
+        ],
+        "causes": {u.cause: words.cause(u.cause) for u in data.unmet},
+        "changes": [
+            [c.member, c.session, c.change, c.from_session, c.to_session, c.start]
+            for c in data.changes or []
+        ],
+        "labels": _script_labels(words),
+    }
+
+
+def _script_labels(words: Words) -> dict[str, str]:
+    """The words the page's script writes itself."""
+    keys = [
+        "member",
+        "name",
+        "unit",
+        "team",
+        "category",
+        "tier",
+        "region",
+        "requirement",
+        "window",
+        "shortfall",
+        "weight",
+        "cause",
+        "reason",
+        "session",
+        "course",
+        "start",
+        "end",
+        "hours",
+        "year",
+        "met",
+        "sessions_of",
+        "requirements_of",
+        "no_match",
+        "all",
+        "all_years",
+        "change",
+        "from_session",
+        "to_session",
+        "count",
+    ]
+    labels = {key: words(key) for key in keys}
+    labels["short"] = words("short", shortfall="{n}")
+    labels["shown"] = words("shown", shown="{shown}", total="{total}")
+    labels["more"] = words("more_matches", count="{n}")
+    labels["shortHere"] = words("short_here", where="{where}")
+    for kind in ("added", "removed", "moved", "left"):
+        labels[f"change.{kind}"] = words(f"change.{kind}")
+    return labels
+
+
+def write_report(data: ReportData, out: str | Path, lang: str = "en") -> Path:
+    """Write the report to ``out`` (its folder must exist) and return the path."""
+    path = Path(out)
+    text = render_report(data, lang)
+    staging = path.with_name(f".{path.name}.tmp")
+    staging.write_text(text, encoding="utf-8")
+    staging.replace(path)
+    return path
