@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 
+import numpy as np
 import plotly.graph_objects as go
 
 from models import team_rules
@@ -96,7 +97,7 @@ def timeline(data: ReportData, words: Words) -> go.Figure:
     figure.update_yaxes(
         categoryorder="array", categoryarray=[words.course(c) for c in reversed(courses)]
     )
-    _shade_days(figure, data, words)
+    _shade_days(figure, data)
     return figure
 
 
@@ -110,26 +111,32 @@ def _horizon(data: ReportData) -> list[str]:
     return [horizon.start.isoformat(), (horizon.end + dt.timedelta(days=1)).isoformat()]
 
 
-def _shade_days(figure: go.Figure, data: ReportData, words: Words) -> None:
+def _shade_days(figure: go.Figure, data: ReportData) -> None:
     """Closed days in red and team blackouts in blue, behind the bars."""
     blackouts = sorted({r for rule in team_rules(data.scenario).values() for r in rule.blackout})
-    for ranges, colour, label in (
-        (blackouts, BLACKOUT_COLOUR, words("blackout")),
-        (sorted(data.scenario.closed), CLOSED_COLOUR, words("closed_day")),
+    shapes = []
+    # The section's help line names the colours: labels on the chart would crowd its top.
+    for ranges, colour in (
+        (blackouts, BLACKOUT_COLOUR),
+        (sorted(data.scenario.closed), CLOSED_COLOUR),
     ):
-        for index, days in enumerate(ranges):
-            # One label per kind: Plotly would write "new text" on an empty annotation.
-            note = (
-                {"annotation_text": label, "annotation_position": "top left"} if not index else {}
-            )
-            figure.add_vrect(
-                x0=days.start.isoformat(),
-                x1=(days.end + dt.timedelta(days=1)).isoformat(),
-                fillcolor=colour,
-                line_width=0,
-                layer="below",
-                **note,
-            )
+        # All shapes at once: Plotly's add_vrect re-validates every shape before it.
+        shapes += [
+            {
+                "type": "rect",
+                "xref": "x",
+                "yref": "paper",
+                "x0": days.start.isoformat(),
+                "x1": (days.end + dt.timedelta(days=1)).isoformat(),
+                "y0": 0,
+                "y1": 1,
+                "fillcolor": colour,
+                "line": {"width": 0},
+                "layer": "below",
+            }
+            for days in ranges
+        ]
+    figure.update_layout(shapes=shapes)
 
 
 def load_heatmap(data: ReportData, words: Words) -> go.Figure:
@@ -137,10 +144,9 @@ def load_heatmap(data: ReportData, words: Words) -> go.Figure:
     grid = data.load
     weeks = [week.isoformat() for week in grid.weeks]
     figure = _figure(words("load"), height=160 + max(200, 11 * len(grid.groups)))
-    dark = [
-        [1 if black > 0 and share is None else None for black, share in zip(b, s, strict=True)]
-        for b, s in zip(grid.blackout, grid.share, strict=True)
-    ]
+    # Arrays, not lists of lists: Plotly validates an array at once, a list cell by cell.
+    share = np.array(grid.share, dtype=float)  # None (nobody away) becomes NaN: no colour
+    dark = np.where((np.array(grid.blackout) > 0) & np.isnan(share), 1.0, np.nan)
     figure.add_heatmap(
         x=weeks,
         y=grid.groups,
@@ -153,8 +159,8 @@ def load_heatmap(data: ReportData, words: Words) -> go.Figure:
     figure.add_heatmap(
         x=weeks,
         y=grid.groups,
-        z=grid.share,
-        customdata=grid.most,
+        z=share,
+        customdata=np.array(grid.most),
         zmin=0,
         zmax=1,
         colorscale=LOAD_SCALE,
@@ -175,7 +181,7 @@ def load_heatmap(data: ReportData, words: Words) -> go.Figure:
         x=[week for week, _ in crosses],
         y=[group for _, group in crosses],
         mode="markers",
-        marker={"symbol": "x-thin", "size": 6, "line": {"width": 1.5, "color": "#222"}},
+        marker={"symbol": "x-thin", "size": 4, "line": {"width": 1, "color": "rgba(0,0,0,0.6)"}},
         name=words("load.binds"),
         hoverinfo="skip",
     )
@@ -192,6 +198,7 @@ def days_away_chart(data: ReportData, words: Words) -> go.Figure:
         days = sorted(counts)
         figure.add_bar(x=days, y=[counts[d] for d in days], name=str(year))
     for limit in data.days_away.limits:
+        # Few lines (one per limit in force), so add_vline's cost does not matter here.
         figure.add_vline(
             x=limit,
             line_dash="dash",

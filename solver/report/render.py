@@ -7,6 +7,7 @@ styles, the figures and the tables' data, so it opens offline in any current bro
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -15,6 +16,7 @@ from typing import Any
 
 import jinja2
 import plotly.graph_objects as go
+import plotly.io as pio
 from plotly.colors import sample_colorscale
 from plotly.offline import get_plotlyjs
 
@@ -39,6 +41,11 @@ class Cell:
     def share(self) -> float:
         return self.met / self.windows if self.windows else 1.0
 
+    @property
+    def percent(self) -> str:
+        """Whole percent, rounded down: a cell with one window short never shows 100 %."""
+        return f"{math.floor(100 * self.share)} %"
+
 
 @cache
 def _environment() -> jinja2.Environment:
@@ -61,7 +68,7 @@ def render_report(data: ReportData, lang: str = "en") -> str:
         "headline": data.headline,
         "folder": str(data.folder.path),
         "scenario_file": str(data.folder.scenario_file or ""),
-        "charts": {name: _script_json(figure.to_plotly_json()) for name, figure in charts.items()},
+        "charts": {name: _safe(pio.to_json(fig, validate=False)) for name, fig in charts.items()},
         "coverage": coverage_table(data, words, "category", data.periods),
         "unit_coverage": _unit_tables(data, words),
         "payload": _script_json(payload(data, words)),
@@ -87,22 +94,28 @@ def _charts(data: ReportData, words: Words) -> dict[str, go.Figure]:
 
 
 def _script_json(value: Any) -> str:
-    """JSON safe inside a ``<script>`` element: no ``</script>`` can end it early."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_plain)
+    """JSON for a ``<script>`` element."""
+    return _safe(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+def _safe(text: str) -> str:
+    """JSON text that no ``</script>`` inside a string can end early."""
     return text.replace("</", "<\\/")
 
 
-def _plain(value: Any) -> Any:
-    if hasattr(value, "tolist"):  # numpy arrays inside Plotly's figure dictionaries
-        return value.tolist()
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    raise TypeError(f"{type(value).__name__} is not JSON serializable")
+@cache
+def _palette() -> list[str]:
+    """One colour per whole percent, from red (70 % and less) through yellow to green.
+
+    Coverage is mostly high: the scale spends its colours on the last 30 %, where a planner
+    tells 92 % from 99 %. Its pale middle keeps the numbers readable on every cell.
+    """
+    points = [0.1 + 0.7 * min(1.0, max(0.0, (p - 70) / 29)) for p in range(100)] + [0.92]
+    return [str(c) for c in sample_colorscale(COVERAGE_SCALE, points)]
 
 
 def _colour(share: float) -> str:
-    # Pale ends of the scale keep the numbers readable on every cell.
-    return str(sample_colorscale(COVERAGE_SCALE, [0.15 + 0.7 * share])[0])
+    return _palette()[math.floor(100 * share)]
 
 
 def coverage_table(data: ReportData, words: Words, key: str, columns: list[str]) -> dict[str, Any]:
@@ -182,8 +195,9 @@ def payload(data: ReportData, words: Words) -> dict[str, Any]:
             for m in members
         ],
         "sessions": [
-            [s.id, words.course(s.course), s.start.isoformat(), s.end.isoformat(), s.hours]
+            [s.id, words.course(s.course), s.start.isoformat(), s.end.isoformat(), s.hours, away]
             for s in data.sessions
+            for away in [int(scenario.course_by_id[s.course].away)]
         ],
         "memberSessions": [
             [session_index[s] for s in data.member_sessions.get(m.id, [])] for m in members
@@ -246,6 +260,8 @@ def _script_labels(words: Words) -> dict[str, str]:
         "from_session",
         "to_session",
         "count",
+        "status",
+        "days",
     ]
     labels = {key: words(key) for key in keys}
     labels["short"] = words("short", shortfall="{n}")

@@ -18,10 +18,11 @@
     date.setUTCDate(date.getUTCDate() + offset);
     return date.toISOString().slice(0, 10);
   }
-  function table(columns, rows, numeric) {
-    const head = columns.map((c, i) => `<th${numeric && numeric[i] ? ' class="num"' : ""}>${esc(c)}</th>`).join("");
-    const body = rows.map((row) => "<tr>" + row.map((v, i) =>
-      `<td${numeric && numeric[i] ? ' class="num"' : ""}>${v}</td>`).join("") + "</tr>").join("");
+  // classes[i] is the class of column i ("num", "nowrap" or "").
+  function table(columns, rows, classes) {
+    const cls = (i) => (classes && classes[i] ? ` class="${classes[i]}"` : "");
+    const head = columns.map((c, i) => `<th${cls(i)}>${esc(c)}</th>`).join("");
+    const body = rows.map((row) => "<tr>" + row.map((v, i) => `<td${cls(i)}>${v}</td>`).join("") + "</tr>").join("");
     return `<table><thead><tr>${head}</tr></thead><tbody>${body}</tbody></table>`;
   }
   function memberLabel(index) {
@@ -57,11 +58,11 @@
   };
   function unmetRow(u) {
     const m = P.members[u[0]];
-    return [memberLabel(u[0]), esc(m[2]), esc(P.requirements[u[1]]), esc(u[2] + " – " + u[3]),
+    return [memberLabel(u[0]), esc(m[2]), esc(P.requirements[u[1]]), esc(u[2]) + "<br>" + esc(u[3]),
       u[5], u[6], esc(P.causes[u[7]] || u[7]), esc(u[8])];
   }
   const UNMET_COLUMNS = [L.member, L.unit, L.requirement, L.window, L.shortfall, L.weight, L.cause, L.reason];
-  const UNMET_NUMERIC = [false, false, false, false, true, true, false, false];
+  const UNMET_CLASSES = ["nowrap", "", "", "nowrap", "num", "num", "", ""];
 
   // -- coverage drill-down ------------------------------------------------------------
   document.querySelectorAll("td.cell").forEach((cell) => {
@@ -76,7 +77,7 @@
       const drill = block.querySelector(".drill");
       drill.classList.remove("muted");
       drill.innerHTML = `<h4>${esc(fmt(L.shortHere, { where }))} (${rows.length})</h4>` +
-        (rows.length ? table(UNMET_COLUMNS, rows.slice(0, MOST_ROWS).map(unmetRow), UNMET_NUMERIC) : "");
+        (rows.length ? table(UNMET_COLUMNS, rows.slice(0, MOST_ROWS).map(unmetRow), UNMET_CLASSES) : "");
     });
   });
 
@@ -95,7 +96,7 @@
         (!cause.value || u[7] === cause.value) && (!requirement.value || P.requirementIds[u[1]] === requirement.value));
       document.getElementById("unmet-count").textContent =
         fmt(L.shown, { shown: Math.min(rows.length, MOST_ROWS), total: rows.length });
-      unmetTable.innerHTML = table(UNMET_COLUMNS, rows.slice(0, MOST_ROWS).map(unmetRow), UNMET_NUMERIC);
+      unmetTable.innerHTML = table(UNMET_COLUMNS, rows.slice(0, MOST_ROWS).map(unmetRow), UNMET_CLASSES);
     };
     [text, cause, requirement].forEach((control) => control.addEventListener("input", redraw));
     redraw();
@@ -116,12 +117,15 @@
     let html = `<div class="ledger-head"><b>${memberLabel(index)}</b> · ${esc(L.unit)} ${esc(m[2])} · ` +
       `${esc(L.team)} ${esc(m[3])} · ${esc(L.category)} ${esc(m[4])} · ${esc(L.tier)} ${esc(m[5])}</div>`;
     html += `<h3>${esc(L.sessions_of)}</h3>`;
-    const years = Object.keys(byYear).sort();
-    const rows = [];
-    years.forEach((year) => byYear[year].forEach((s, i) =>
-      rows.push([i === 0 ? `<b>${year}</b>` : "", esc(s[0]), esc(s[1]), esc(s[2]), esc(s[3]), s[4]])));
-    html += rows.length ? table([L.year, L.session, L.course, L.start, L.end, L.hours], rows,
-      [false, false, false, false, false, true]) : `<p>–</p>`;
+    // One row a year: the sessions as chips (away ones tinted), and the year's class hours.
+    const rows = Object.keys(byYear).sort().map((year) => {
+      const sessions = byYear[year].sort((a, b) => (a[2] < b[2] ? -1 : 1));
+      const hours = sessions.reduce((sum, s) => sum + s[4], 0);
+      const chips = sessions.map((s) => `<span class="${s[5] ? "away" : ""}" title="${esc(s[1])} ${esc(s[2])} – ${esc(s[3])}">` +
+        `${esc(s[0])} · ${esc(s[1])}</span>`).join("");
+      return [`<b>${year}</b>`, sessions.length, hours, `<div class="chips">${chips}</div>`];
+    });
+    html += rows.length ? table([L.year, L.sessions_of, L.hours, L.session], rows, ["", "num", "num", ""]) : `<p>–</p>`;
     html += `<h3>${esc(L.requirements_of)}</h3>`;
     const windows = P.windows[index].map((w) => {
       const short = w[3] >= 0 ? P.unmet[w[3]] : null;
@@ -129,7 +133,7 @@
         short ? `<span class="short">${esc(fmt(L.short, { n: short[5] }))}</span>` : `<span class="met">${esc(L.met)}</span>`,
         short ? esc(short[8]) : ""];
     });
-    html += windows.length ? table([L.requirement, L.window, L.met, L.reason], windows) : `<p>–</p>`;
+    html += windows.length ? table([L.requirement, L.window, L.status, L.reason], windows, ["", "nowrap", "nowrap", ""]) : `<p>–</p>`;
     ledger.innerHTML = html;
   }
   search.addEventListener("input", () => {
@@ -179,7 +183,7 @@
     const redraw = () => {
       const needle = input.value.trim().toLowerCase();
       const rows = spec.rows.filter((r) => !needle || String(r[0]).toLowerCase().includes(needle));
-      target.innerHTML = table(spec.columns, rows.slice(0, MOST_ROWS), [false, true, true, true, true]);
+      target.innerHTML = table(spec.columns, rows.slice(0, MOST_ROWS), ["", "num", "num", "num", "num"]);
     };
     input.addEventListener("input", redraw);
     redraw();

@@ -1,0 +1,138 @@
+"""Report benchmark: how long ``rotaplan report`` takes, how big the file is, how fast it opens.
+
+For each plan folder given, runs ``rotaplan report`` in its own process (imports and the
+scenario's loading included, as a planner runs it), in English and in Chinese, then opens
+the file in the distribution's headless Chromium (``/usr/bin/chromium``, driven by
+Playwright) and measures:
+
+- ``load``: from navigation to the page's load event (the Plotly script and the page's
+  own script have run, tables are filled);
+- ``first chart``: to the first chart drawn (the report draws each chart as it comes into
+  view).
+
+The same browser opens a page holding only the Plotly script first: its load time is the
+floor any page that embeds Plotly pays on this machine, printed as the ``Plotly alone`` row
+so that a loaded machine is told apart from a slow report.
+
+    .venv/bin/rotaplan solve scenarios/company/scenario.yaml --out plans/company --time-limit 60
+    .venv/bin/python benchmarks/report.py plans/company
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from plotly.offline import get_plotlyjs
+from rich.console import Console
+from rich.table import Table
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
+FLAGS += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@dataclass
+class Measure:
+    plan: str
+    members: int
+    lang: str
+    write_seconds: float
+    megabytes: float
+    load_seconds: float
+    first_chart_seconds: float | None
+
+
+def write_report(plan_dir: Path, out: Path, lang: str) -> float:
+    """Seconds ``rotaplan report`` takes, in a process of its own."""
+    rotaplan = Path(sys.executable).parent / "rotaplan"
+    command = [str(rotaplan), "report", str(plan_dir), "--out", str(out)]
+    started = time.perf_counter()
+    subprocess.run([*command, "--lang", lang], check=True, capture_output=True)
+    return time.perf_counter() - started
+
+
+def open_page(context: Any, page_file: Path, charts: bool) -> tuple[float, float | None]:
+    """Seconds to the load event and to the first chart drawn, in a fresh tab."""
+    page = context.new_page()
+    page.goto(page_file.as_uri())
+    timing = page.evaluate(
+        "() => performance.getEntriesByType('navigation')[0].loadEventEnd / 1000"
+    )
+    first = None
+    if charts:
+        page.wait_for_selector("div.chart.drawn")
+        first = page.evaluate("() => performance.now() / 1000")
+    page.close()
+    return float(timing), first
+
+
+def members_of(plan_dir: Path) -> int:
+    """Members of the plan, from its per member-year table."""
+    return int(pd.read_csv(plan_dir / "members.csv", usecols=["member_id"]).member_id.nunique())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("plans", nargs="+", type=Path, help="Plan folders to report on.")
+    parser.add_argument("--langs", default="en,zh", help="Report languages, e.g. en,zh.")
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    measures: list[Measure] = []
+    with tempfile.TemporaryDirectory() as scratch, sync_playwright() as playwright:
+        folder = Path(scratch)
+        context = playwright.chromium.launch_persistent_context(
+            user_data_dir=str(folder / "profile"),
+            executable_path=CHROMIUM,
+            headless=True,
+            args=FLAGS,
+            viewport={"width": 1400, "height": 900},
+        )
+        bare = folder / "plotly.html"
+        bare.write_text(f"<html><head><script>{get_plotlyjs()}</script></head></html>")
+        open_page(context, bare, charts=False)  # warm the browser's caches once
+        floor, _ = open_page(context, bare, charts=False)
+        for plan_dir in args.plans:
+            for lang in args.langs.split(","):
+                out = folder / f"{plan_dir.name}-{lang}.html"
+                seconds = write_report(plan_dir, out, lang)
+                load, first = open_page(context, out, charts=True)
+                size = out.stat().st_size / 1e6
+                measures.append(
+                    Measure(plan_dir.name, members_of(plan_dir), lang, seconds, size, load, first)
+                )
+        context.close()
+    _print(measures, floor)
+
+
+def _print(measures: list[Measure], floor: float) -> None:
+    table = Table(title="rotaplan report: write, size and open")
+    for column in ("plan", "members", "lang", "write", "size", "load", "first chart"):
+        table.add_column(column, justify="right" if column != "plan" else "left")
+    table.add_row(
+        "Plotly alone", "", "", "", f"{len(get_plotlyjs()) / 1e6:.1f} MB", f"{floor:.2f} s", ""
+    )
+    for m in measures:
+        first = f"{m.first_chart_seconds:.2f} s" if m.first_chart_seconds is not None else ""
+        table.add_row(
+            m.plan,
+            f"{m.members:,}",
+            m.lang,
+            f"{m.write_seconds:.1f} s",
+            f"{m.megabytes:.1f} MB",
+            f"{m.load_seconds:.2f} s",
+            first,
+        )
+    Console(width=120).print(table)
+
+
+if __name__ == "__main__":
+    main()
