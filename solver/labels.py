@@ -90,9 +90,10 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
     # -- load -----------------------------------------------------------------------
     "report.load": ("Work-study load", "工学矛盾"),
     "report.load.help": (
-        "Most members of a {group} away on one day of the week, as a share of the team cap. Grey: blackout weeks; crosses: weeks in which the cap binds on some day.",
-        "每周单日离岗最多人数占班组上限的比例（按{group}）。灰色为禁训周；叉号为有一天达到上限的周。",
+        "Most members of a team away on one day of the week, as a share of the team's cap (of its size where it has none); a row of a {group} shows the mean of its teams. Grey: blackout weeks; crosses: weeks in which a team of a team row, or a quarter of the teams of a grouped row, reach their cap on some day.",
+        "每周单日离岗最多人数占班组上限（无上限时占班组人数）的比例；按{group}汇总的行显示其各班组的平均值。灰色为禁训周；叉号表示该周有一天班组达到上限（汇总行：四分之一以上班组达到上限）。",
     ),
+    "report.load.teams_at_cap": ("teams at their cap", "达到上限的班组"),
     "report.load.share": ("share of cap", "占上限比例"),
     "report.load.binds": ("cap binds", "达到上限"),
     "report.week": ("Week", "周"),

@@ -167,12 +167,29 @@ def test_team_load_marks_the_weeks_the_cap_binds_and_the_blackout(report_data: A
     assert grid.weeks[0] == dt.date(2025, 12, 29)  # the Monday of the horizon's first week
     week = grid.weeks.index(dt.date(2026, 3, 2))
     # M1 and M2 away 2026-03-02..04 against max_away 2: the cap binds, at 100 %.
-    assert (grid.most[0][week], grid.share[0][week], grid.binds[0][week]) == (2, 1.0, True)
+    assert (grid.at_cap[0][week], grid.share[0][week], grid.binds[0][week]) == (1, 1.0, True)
     late = grid.weeks.index(dt.date(2027, 12, 27))
-    assert (grid.most[0][late], grid.share[0][late], grid.binds[0][late]) == (1, 0.5, False)
+    assert (grid.at_cap[0][late], grid.share[0][late], grid.binds[0][late]) == (0, 0.5, False)
     dark = grid.weeks.index(dt.date(2026, 7, 6))
     assert grid.blackout[0][dark] == 1.0 and grid.share[0][dark] is None
     assert sum(1 for b in grid.blackout[0] if b) == 1
+
+
+def test_a_row_of_many_teams_shows_their_mean_load(
+    scenario_dict: Callable[..., dict[str, Any]], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    raw = _scenario(scenario_dict)
+    raw["members"][2]["team"] = "T2"  # M3 alone in T2; both teams have max_away 2
+    monkeypatch.setattr("solver.report.load.MOST_ROWS", 1)  # two teams are too many rows
+    scenario = load_scenario(raw)
+    grid = build_report(read_plan_folder(_plan_folder(tmp_path / "p", PAIRS, UNMET)), scenario).load
+    assert grid.level == "unit" and grid.groups == ["U1"] and grid.teams == [2]
+    week = grid.weeks.index(dt.date(2026, 3, 2))
+    # T1 at its cap (2 of 2), T2 nobody away: the mean is 50 %, one team of two binds.
+    assert (grid.share[0][week], grid.at_cap[0][week], grid.binds[0][week]) == (0.5, 1, True)
+    late = grid.weeks.index(dt.date(2027, 12, 27))
+    # M3 away from T2: 1 of its cap 2, T1 nobody: a mean of 25 %, no team at its cap.
+    assert (grid.share[0][late], grid.binds[0][late]) == (0.25, False)
 
 
 def test_days_away_count_in_the_year_each_day_falls_in(report_data: Any) -> None:
@@ -275,3 +292,30 @@ def test_solve_with_report_writes_it_beside_the_plan(
     assert check_plan(load_scenario(scenario_file), read_assignments(out)).violations == []
     assert "培训计划" in (out / "report.html").read_text(encoding="utf-8")
     assert report_plan_folder(out, out=tmp_path / "again.html").is_file()
+
+
+def test_batch_with_report_writes_one_beside_each_units_plan(
+    scenario_dict: Callable[..., dict[str, Any]], tmp_path: Path
+) -> None:
+    scenario_file = tmp_path / "units" / "north.yaml"
+    scenario_file.parent.mkdir()
+    scenario_file.write_text(yaml.safe_dump(_scenario(scenario_dict), allow_unicode=True))
+    out = tmp_path / "batch"
+    args = [str(scenario_file.parent), "--out", str(out), "--time-limit", "10", "--workers", "1"]
+    result = CliRunner().invoke(main, ["batch", *args, "--timetables", "none", "--report"])
+    assert result.exit_code == 0, result.output
+    plan = out / "north" / "plan"
+    assert check_plan(load_scenario(scenario_file), read_assignments(plan)).violations == []
+    assert "Coverage per unit" in (plan / "report.html").read_text(encoding="utf-8")
+
+
+def test_a_plan_row_with_an_empty_id_is_bad_input_naming_the_row(
+    scenario_dict: Callable[..., dict[str, Any]], tmp_path: Path
+) -> None:
+    folder = _plan_folder(tmp_path / "plan", [("M1", "ROT-1")], [])
+    with open(folder / "assignments.csv", "a", encoding="utf-8") as handle:
+        handle.write("M2,\n")
+    result = CliRunner().invoke(main, ["report", str(folder)])
+    assert result.exit_code == 2
+    assert "assignments.csv row 3: empty member_id or session_id" in result.output
+    assert not (folder / "report.html").exists()

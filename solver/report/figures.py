@@ -8,6 +8,7 @@ Plotly script it embeds once. Colours follow one rule: a share of a limit runs f
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 
 import numpy as np
@@ -160,14 +161,16 @@ def load_heatmap(data: ReportData, words: Words) -> go.Figure:
         x=weeks,
         y=grid.groups,
         z=share,
-        customdata=np.array(grid.most),
+        customdata=np.array(
+            [[[n, total] for n in row] for row, total in zip(grid.at_cap, grid.teams, strict=True)]
+        ),
         zmin=0,
         zmax=1,
         colorscale=LOAD_SCALE,
         colorbar={"title": {"text": words("load.share")}, "tickformat": ".0%", "len": 0.6},
         hovertemplate=(
-            f"%{{y}} · {words('week')} %{{x}}<br>{words('away')} %{{customdata}}"
-            f" · %{{z:.0%}} {words('cap')}<extra></extra>"
+            f"%{{y}} · {words('week')} %{{x}}<br>%{{z:.0%}} {words('cap')}<br>"
+            f"{words('load.teams_at_cap')} %{{customdata[0]}} / %{{customdata[1]}}<extra></extra>"
         ),
         name=words("load.share"),
     )
@@ -207,7 +210,11 @@ def days_away_chart(data: ReportData, words: Words) -> go.Figure:
             annotation_position="top",
         )
     figure.update_layout(barmode="group", xaxis_title=words("days"))
-    figure.update_yaxes(title=words("member_years"), type="log")
+    most = max((n for counts in data.days_away.counts.values() for n in counts.values()), default=1)
+    # Log scale: a handful of member-years near a limit must show beside thousands at 0.
+    figure.update_yaxes(
+        title=words("member_years"), type="log", range=[-0.1, math.log10(max(2, most)) + 0.1]
+    )
     return figure
 
 

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker import read_assignments
+import pandas as pd
+
 from models import Problem, ScenarioError
 
 CHANGE_COLUMNS = ("member_id", "session_id", "change", "from_session", "to_session", "start")
@@ -54,8 +55,28 @@ def read_plan_folder(plan_dir: str | Path) -> PlanFolder:
     """
     path = Path(plan_dir)
     summary = _read_summary(path / "summary.json")
-    assignments = read_assignments(path)
+    assignments = _read_assignments(path / "assignments.csv")
     return PlanFolder(path, summary, assignments, changes=_read_changes(path / "changes.csv"))
+
+
+def _read_assignments(file: Path) -> list[tuple[str, str]]:
+    """The ``member_id,session_id`` pairs; pandas reads a province's 800,000 rows in a blink."""
+    if not file.is_file():
+        raise ScenarioError([Problem(str(file), "no such file")])
+    try:
+        frame = pd.read_csv(file, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError) as error:
+        raise ScenarioError([Problem(str(file), f"not a CSV table ({error})")]) from None
+    missing = [c for c in ("member_id", "session_id") if c not in frame.columns]
+    if missing:
+        raise ScenarioError([Problem(str(file), f"missing column(s) {', '.join(missing)}")])
+    members, sessions = frame["member_id"].str.strip(), frame["session_id"].str.strip()
+    empty = frame.index[(members == "") | (sessions == "")]
+    if len(empty):
+        # Rows as a spreadsheet numbers them: the header is row 1.
+        rows = [Problem(f"{file} row {i + 2}", "empty member_id or session_id") for i in empty]
+        raise ScenarioError(rows)
+    return list(zip(members, sessions, strict=True))
 
 
 def _read_summary(file: Path) -> dict[str, Any]:

@@ -16,23 +16,29 @@ from models.dates import each_day
 # Above this many rows a heat map of teams is unreadable: it groups teams by unit, then
 # units by region.
 MOST_ROWS = 250
+# A row of several teams is marked where at least this share of them reach their cap.
+BINDING_SHARE = 0.25
 
 
 @dataclass
 class LoadGrid:
-    """Per group (team, unit or region) and week: the highest share of the team cap used.
+    """Per row (a team, or a unit or region of teams) and week: how close teams are to the cap.
 
-    ``share[g][w]`` is the most members of one team of group ``g`` away on one day of week
-    ``w``, divided by that team's cap (or its size, for a team without a cap); None for a
-    week with nobody away. ``binds[g][w]`` is True when some team reaches its cap on a day
-    of the week, ``blackout[g][w]`` the share of the group's teams in a blackout then.
+    A team's load in a week is the most of its members away on one day of it, divided by
+    its cap (or its size, for a team without a cap). ``share[r][w]`` is that load for a
+    team row, the mean over the row's teams for a unit or region, and None for a week with
+    nobody away. ``at_cap[r][w]`` counts the row's teams that reach their cap on a day of
+    the week, ``binds[r][w]`` is True when at least ``BINDING_SHARE`` of them do (for a
+    team row: when the team does), and ``blackout[r][w]`` is the share of the row's teams
+    with a blackout day in the week.
     """
 
     level: str  # team, unit or region
     groups: list[str]
     weeks: list[dt.date]
     share: list[list[float | None]]
-    most: list[list[int]]
+    at_cap: list[list[int]]
+    teams: list[int]
     binds: list[list[bool]]
     blackout: list[list[float]]
 
@@ -89,21 +95,25 @@ def team_load(
     row = {group: index for index, group in enumerate(groups)}
     teams_in: Counter[str] = Counter(group_of.values())
     share: list[list[float | None]] = [[None] * len(weeks) for _ in groups]
-    peak = [[0] * len(weeks) for _ in groups]
-    bound = [[False] * len(weeks) for _ in groups]
+    at_cap = [[0] * len(weeks) for _ in groups]
     dark = [[0.0] * len(weeks) for _ in groups]
     for team, rule in rules.items():
-        r = row[group_of[team]]
+        r, size = row[group_of[team]], teams_in[group_of[team]]
         limit = rule.cap or rule.size
+        # A row of many teams shows their mean: the most loaded team alone would colour
+        # every row of a province dark, since some team is at its cap almost every week.
         for week, count in most[team].items():
-            value = count / max(1, limit)
-            share[r][week] = max(share[r][week] or 0.0, value)
-            peak[r][week] = max(peak[r][week], count)
+            share[r][week] = (share[r][week] or 0.0) + count / max(1, limit) / size
         for week in binds[team]:
-            bound[r][week] = True
+            at_cap[r][week] += 1
         for week in _blackout_weeks(rule.blackout, first, len(weeks)):
-            dark[r][week] += 1 / teams_in[group_of[team]]
-    return LoadGrid(level, groups, weeks, share, peak, bound, dark)
+            dark[r][week] += 1 / size
+    teams = [teams_in[group] for group in groups]
+    binding = [
+        [BINDING_SHARE * n <= count and count > 0 for count in counts]
+        for n, counts in zip(teams, at_cap, strict=True)
+    ]
+    return LoadGrid(level, groups, weeks, share, at_cap, teams, binding, dark)
 
 
 def _grouping(scenario: Scenario, regions: dict[str, str]) -> tuple[str, dict[str, str]]:
