@@ -10,6 +10,9 @@ Playwright) and measures:
 - ``first chart``: to the first chart drawn (the report draws each chart as it comes into
   view).
 
+- ``first paint``: to the first contentful paint (the headline is on the screen; the
+  report's scripts come after its content).
+
 The same browser opens a page holding only the Plotly script first: its load time is the
 floor any page that embeds Plotly pays on this machine, printed as the ``Plotly alone`` row
 so that a loaded machine is told apart from a slow report.
@@ -49,6 +52,7 @@ class Measure:
     write_seconds: float
     cpu_seconds: float
     megabytes: float
+    paint_seconds: float | None
     load_seconds: float
     first_chart_seconds: float | None
 
@@ -68,19 +72,26 @@ def write_report(plan_dir: Path, out: Path, lang: str) -> tuple[float, float]:
     return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
-def open_page(context: Any, page_file: Path, charts: bool) -> tuple[float, float | None]:
-    """Seconds to the load event and to the first chart drawn, in a fresh tab."""
+PAINT = """() => {
+  const paint = performance.getEntriesByName('first-contentful-paint')[0];
+  return paint ? paint.startTime / 1000 : null;
+}"""
+
+
+def open_page(
+    context: Any, page_file: Path, charts: bool
+) -> tuple[float | None, float, float | None]:
+    """Seconds to the first paint, to the load event and to the first chart drawn."""
     page = context.new_page()
     page.goto(page_file.as_uri())
-    timing = page.evaluate(
-        "() => performance.getEntriesByType('navigation')[0].loadEventEnd / 1000"
-    )
+    loaded = page.evaluate("() => performance.getEntriesByType('navigation')[0].loadEventEnd")
     first = None
     if charts:
         page.wait_for_selector("div.chart.drawn")
         first = page.evaluate("() => performance.now() / 1000")
+    painted = page.evaluate(PAINT)
     page.close()
-    return float(timing), first
+    return painted, float(loaded) / 1000, first
 
 
 def members_of(plan_dir: Path) -> int:
@@ -106,31 +117,43 @@ def main() -> None:
             viewport={"width": 1400, "height": 900},
         )
         bare = folder / "plotly.html"
-        bare.write_text(f"<html><head><script>{get_plotlyjs()}</script></head></html>")
+        plotly_page = f"<html><body><p>Plotly</p><script>{get_plotlyjs()}</script></body></html>"
+        bare.write_text(plotly_page)
         open_page(context, bare, charts=False)  # warm the browser's caches once
-        floor, _ = open_page(context, bare, charts=False)
+        painted, loaded, _ = open_page(context, bare, charts=False)
         for plan_dir in args.plans:
             for lang in args.langs.split(","):
                 out = folder / f"{plan_dir.name}-{lang}.html"
                 wall, cpu = write_report(plan_dir, out, lang)
-                load, first = open_page(context, out, charts=True)
+                paint, load, first = open_page(context, out, charts=True)
                 size = out.stat().st_size / 1e6
                 measures.append(
-                    Measure(plan_dir.name, members_of(plan_dir), lang, wall, cpu, size, load, first)
+                    Measure(
+                        plan_dir.name,
+                        members_of(plan_dir),
+                        lang,
+                        wall,
+                        cpu,
+                        size,
+                        paint,
+                        load,
+                        first,
+                    )
                 )
         context.close()
-    _print(measures, floor)
+    _print(measures, painted, loaded)
 
 
-def _print(measures: list[Measure], floor: float) -> None:
+def _print(measures: list[Measure], painted: float | None, loaded: float) -> None:
     table = Table(title="rotaplan report: write, size and open")
     load = os.getloadavg()[0]
     table.caption = f"load average {load:.1f} on {os.cpu_count()} cores"
-    for column in ("plan", "members", "lang", "write", "write CPU", "size", "load", "first chart"):
+    columns = ("plan", "members", "lang", "write", "write CPU", "size", "first paint", "load")
+    for column in (*columns, "first chart"):
         table.add_column(column, justify="right" if column != "plan" else "left")
-    table.add_row(
-        "Plotly alone", "", "", "", f"{len(get_plotlyjs()) / 1e6:.1f} MB", f"{floor:.2f} s", ""
-    )
+    plotly = f"{len(get_plotlyjs()) / 1e6:.1f} MB"
+    paint = f"{painted:.2f} s" if painted is not None else ""
+    table.add_row("Plotly alone", "", "", "", "", plotly, paint, f"{loaded:.2f} s", "")
     for m in measures:
         first = f"{m.first_chart_seconds:.2f} s" if m.first_chart_seconds is not None else ""
         table.add_row(
@@ -140,6 +163,7 @@ def _print(measures: list[Measure], floor: float) -> None:
             f"{m.write_seconds:.1f} s",
             f"{m.cpu_seconds:.1f} s",
             f"{m.megabytes:.1f} MB",
+            f"{m.paint_seconds:.2f} s" if m.paint_seconds is not None else "",
             f"{m.load_seconds:.2f} s",
             first,
         )

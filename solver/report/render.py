@@ -66,8 +66,8 @@ def render_report(data: ReportData, lang: str = "en") -> str:
         "t": words,
         "data": data,
         "headline": data.headline,
-        "folder": str(data.folder.path),
-        "scenario_file": str(data.folder.scenario_file or ""),
+        "folder": _shown(data.folder.path),
+        "scenario_file": _shown(data.folder.scenario_file),
         "charts": {name: _safe(pio.to_json(fig, validate=False)) for name, fig in charts.items()},
         "coverage": coverage_table(data, words, "category", data.periods),
         "unit_coverage": _unit_tables(data, words),
@@ -77,6 +77,16 @@ def render_report(data: ReportData, lang: str = "en") -> str:
         "styles": (TEMPLATES / "report.css").read_text(encoding="utf-8"),
     }
     return _environment().get_template("report.html.j2").render(context)
+
+
+def _shown(path: Path | None) -> str:
+    """A path as the planner typed it: relative to where rotaplan runs, when it lies there."""
+    if path is None:
+        return ""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
 
 
 def _charts(data: ReportData, words: Words) -> dict[str, go.Figure]:
