@@ -108,13 +108,10 @@ def report_options(command: Callable[..., None]) -> Callable[..., None]:
 
 
 def _write_report(plan_dir: str | Path, lang: str, scenario: Scenario | str | None = None) -> None:
-    """Write a plan folder's report and say where; bad input ends with exit code 2."""
+    """Write a plan folder's report and say where."""
     from solver.report import report_plan_folder
 
-    try:
-        written = report_plan_folder(plan_dir, lang=lang, scenario=scenario)
-    except ScenarioError as error:
-        _bad_input(error)
+    written = report_plan_folder(plan_dir, lang=lang, scenario=scenario)
     click.echo(f"report written to {written}")
 
 
@@ -563,8 +560,6 @@ def report(plan_dir: str, out_path: str | None, lang: str, scenario_path: str | 
     scenario = _load(scenario_path) if scenario_path else None
     try:
         written = report_plan_folder(plan_dir, out=out_path, lang=lang, scenario=scenario)
-    except ScenarioError as error:
-        _bad_input(error)
     except OSError as error:
         click.echo(f"{out_path or plan_dir}: {error.strerror}", err=True)
         sys.exit(EXIT_BAD_INPUT)

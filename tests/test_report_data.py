@@ -319,3 +319,27 @@ def test_a_plan_row_with_an_empty_id_is_bad_input_naming_the_row(
     assert result.exit_code == 2
     assert "assignments.csv row 3: empty member_id or session_id" in result.output
     assert not (folder / "report.html").exists()
+
+
+def test_report_replaces_its_own_file_but_never_a_planners(
+    scenario_dict: Callable[..., dict[str, Any]], tmp_path: Path
+) -> None:
+    scenario_file = tmp_path / "scenario.yaml"
+    scenario_file.write_text(yaml.safe_dump(_scenario(scenario_dict), allow_unicode=True))
+    folder = _plan_folder(tmp_path / "plan", PAIRS, UNMET, scenario_path=str(scenario_file))
+    runner = CliRunner()
+    mine = tmp_path / "notes.html"
+    mine.write_text("<p>the planner's own notes</p>", encoding="utf-8")
+    refused = runner.invoke(main, ["report", str(folder), "--out", str(mine)])
+    assert refused.exit_code == 2 and "rotaplan did not write it" in refused.output
+    assert mine.read_text(encoding="utf-8") == "<p>the planner's own notes</p>"
+    out = tmp_path / "report.html"
+    for _ in range(2):  # the second run replaces the report the first one wrote
+        result = runner.invoke(main, ["report", str(folder), "--out", str(out)])
+        assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "notes.html",
+        "plan",
+        "report.html",
+        "scenario.yaml",
+    ]

@@ -6,8 +6,8 @@ scenario, ``figures`` and ``render`` turn that into Plotly figures and one HTML 
 
 from .data import ReportData as ReportData
 from .data import build_report as build_report
-from .folder import PlanFolder as PlanFolder
-from .folder import read_plan_folder as read_plan_folder
+from .plan_folder import PlanFolder as PlanFolder
+from .plan_folder import read_plan_folder as read_plan_folder
 from .render import render_report as render_report
 from .render import write_report as write_report
 from .write import REPORT_NAME as REPORT_NAME

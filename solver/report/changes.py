@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from models import Scenario
 
-from .folder import PlanFolder
+from .plan_folder import PlanFolder
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from typing import Any
 from models import Scenario, requirement_windows
 
 from .changes import ChangeRow, plan_changes
-from .folder import PlanFolder
 from .load import DaysAway, LoadGrid, days_away, team_load
+from .plan_folder import PlanFolder
 
 ALL_YEARS = "all"  # the period of windows that are not one calendar year
 

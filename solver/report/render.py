@@ -20,11 +20,15 @@ import plotly.io as pio
 from plotly.colors import sample_colorscale
 from plotly.offline import get_plotlyjs
 
+from solver.folder import atomic_file, claim, ensure_writable_file, manifest_entries
+
 from . import figures
 from .data import ReportData
 from .words import Words
 
 TEMPLATES = Path(__file__).parent / "templates"
+# The report's first line: how rotaplan knows a file it may replace is its own report.
+GENERATOR_LINE = "<!DOCTYPE html><!-- written by rotaplan report -->"
 COVERAGE_SCALE = "RdYlGn"
 
 
@@ -63,6 +67,7 @@ def render_report(data: ReportData, lang: str = "en") -> str:
     charts = _charts(data, words)
     context = {
         "lang": lang,
+        "generator": GENERATOR_LINE,
         "t": words,
         "data": data,
         "headline": data.headline,
@@ -284,10 +289,28 @@ def _script_labels(words: Words) -> dict[str, str]:
 
 
 def write_report(data: ReportData, out: str | Path, lang: str = "en") -> Path:
-    """Write the report to ``out`` (its folder must exist) and return the path."""
-    path = Path(out)
+    """Write the report to ``out`` whole, and return its path.
+
+    An existing file is replaced only when rotaplan wrote it: a report (its first line
+    says so), or a file its folder's manifest names; any other file is left untouched and
+    ``OutputFolderError`` raised, before the report is rendered.
+    """
+    target = Path(out).resolve()
+    ours = is_report(target)
+    if not ours:
+        ensure_writable_file(target)
     text = render_report(data, lang)
-    staging = path.with_name(f".{path.name}.tmp")
-    staging.write_text(text, encoding="utf-8")
-    staging.replace(path)
-    return path
+    with atomic_file(target, claim=not ours) as staging:
+        staging.write_text(text, encoding="utf-8")
+    if ours and manifest_entries(target.parent) is not None:
+        claim(target.parent, [target.name])
+    return target
+
+
+def is_report(path: Path) -> bool:
+    """Whether ``path`` is a report rotaplan wrote: its first line names rotaplan."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            return handle.readline().strip() == GENERATOR_LINE
+    except (OSError, UnicodeDecodeError):
+        return False

@@ -7,7 +7,7 @@ from pathlib import Path
 from models import Problem, Scenario, ScenarioError, load_scenario
 
 from .data import build_report
-from .folder import read_plan_folder
+from .plan_folder import read_plan_folder
 from .render import write_report
 
 REPORT_NAME = "report.html"
