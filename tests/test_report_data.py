@@ -152,7 +152,9 @@ def test_headline_counts_sessions_per_year_and_takes_bounds_from_stages(
     assert headline.surplus is None  # the summary has no surplus audit
 
 
-@pytest.mark.parametrize("surplus", [2, {"count": 2, "assignments": []}])
+@pytest.mark.parametrize(
+    "surplus", [2, {"count": 2, "assignments": []}, [["M1", "EL-1"], ["M2", "EL-1"]]]
+)
 def test_headline_shows_the_surplus_audit_when_the_summary_has_one(
     scenario_dict: Callable[..., dict[str, Any]], tmp_path: Path, surplus: Any
 ) -> None:

@@ -179,8 +179,12 @@ def headline(
     runs = Counter(s.start.year for s in sessions if s.runs)
     cancelled = Counter(s.start.year for s in sessions if not s.runs)
     surplus = summary.get("surplus")
-    if isinstance(surplus, dict):  # a count, or a section whose count is the headline
-        surplus = surplus.get("count")
+    # The over-training audit, when the summary has one: a count, the surplus assignments
+    # themselves, or a section that holds either.
+    if isinstance(surplus, dict):
+        surplus = surplus.get("count", surplus.get("assignments"))
+    if isinstance(surplus, list):
+        surplus = len(surplus)
     return Headline(
         status=str(summary.get("status", "UNKNOWN")),
         name=str(summary.get("scenario") or scenario.name or ""),
