@@ -538,7 +538,9 @@ def timetable(
     default=None,
     help="HTML file to write [default: PLAN_DIR/report.html].",
 )
-@click.option("--lang", type=lang_choice, default="en", show_default=True)
+@click.option(
+    "--lang", type=lang_choice, default="en", show_default=True, help="Language of the labels."
+)
 @click.option(
     "--scenario",
     "scenario_path",
