@@ -110,6 +110,15 @@ def out_option(text: str) -> Callable[[Callable[..., None]], Callable[..., None]
 workers_option = click.option(
     "--workers", default=0, show_default=True, help="CP-SAT workers; 0 uses every core."
 )
+
+
+def lang_option(text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--lang``: English or Chinese for what the command writes for planners."""
+    return click.option(
+        "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help=text
+    )
+
+
 # How a command that solves may spend its time, and whether it shows progress.
 solve_options = _option_set(
     click.option(
@@ -211,6 +220,7 @@ def check(scenario: str, plan_dir: str, limit: int) -> None:
 @scenario_argument
 @out_option("Plan folder to write.")
 @solve_options
+@lang_option("Language of the closing lines, unmet.csv's reasons and the timetable workbooks.")
 @click.option(
     "--timetables",
     default="",
@@ -223,6 +233,7 @@ def solve(
     workers: int,
     seed: int,
     quiet: bool,
+    lang: str,
     timetables: str,
 ) -> None:
     """Solve a scenario and write the plan folder.
@@ -241,32 +252,32 @@ def solve(
     ensure_ours(out_dir)  # before minutes of solving, not after
     loaded = _load(scenario)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-    with _showing_progress(options, quiet):
+    with _showing_progress(options, quiet, lang):
         plan = run_solve(loaded, options)
-    _report_plan(plan, out_dir)
+    _report_plan(plan, out_dir, lang=lang)
     if formats:
         from pathlib import Path
 
         from solver.timetable import write_timetables
 
         folder = Path(out_dir) / "timetables"
-        written = write_timetables(plan.scenario, plan.pairs, folder, formats=formats)
+        written = write_timetables(plan.scenario, plan.pairs, folder, formats=formats, lang=lang)
         click.echo(f"{len(written)} timetable file(s) and folder(s) written to {folder}")
 
 
 @contextlib.contextmanager
-def _showing_progress(options: SolveOptions, quiet: bool) -> Iterator[None]:
+def _showing_progress(options: SolveOptions, quiet: bool, lang: str = "en") -> Iterator[None]:
     """A live display on a terminal, log lines elsewhere, nothing with --quiet."""
     from solver.progress import LiveProgress, LogProgress
 
     if quiet:
         yield
     elif sys.stderr.isatty():
-        with LiveProgress() as live:
+        with LiveProgress(lang=lang) as live:
             options.progress = live
             yield
     else:
-        options.progress = LogProgress()
+        options.progress = LogProgress(lang=lang)
         yield
 
 
@@ -284,39 +295,19 @@ def _timetable_formats(text: str) -> tuple[str, ...]:
 
 
 def _report_plan(
-    plan: Plan, out_dir: str, write: Callable[[str], Path | str] | None = None
+    plan: Plan, out_dir: str, write: Callable[[str], Path | str] | None = None, lang: str = "en"
 ) -> None:
-    """Print the plan's status and terms, and write it (with ``write(out_dir)`` if given)."""
-    from solver import Status
+    """Print the plan's status and each term's proof, and write it (``write(out_dir)`` if given)."""
+    from solver.closing import no_plan_line, status_lines, written_lines
 
-    terms = (
-        ", ".join(f"{t} {plan.objective[t]}" for t in plan.scenario.objective)
-        if plan.objective
-        else ""
-    )
-    click.echo(f"status {plan.status.value}" + (f": {terms}" if terms else ""))
-    if plan.interrupted:
-        click.echo("interrupted: the plan is the best found before the stop")
-    if plan.bound is not None:
-        click.echo(f"bound {plan.bound} (gap {plan.gap:.2%})")
-    for reason in plan.conflicts:
-        click.echo(f"conflict: {reason}")
+    for line in status_lines(plan, lang):
+        click.echo(line)
     if not plan.has_plan:
-        message = (
-            "no plan: the rules conflict"
-            if plan.status == Status.INFEASIBLE
-            else "no plan found in time"
-        )
-        click.echo(message, err=True)
+        click.echo(no_plan_line(plan, lang), err=True)
         sys.exit(EXIT_NO_PLAN)
-    written = (write or plan.write)(out_dir)
-    if plan.unmet:
-        causes = Counter(u.cause or "unmet" for u in plan.unmet)
-        click.echo(
-            f"{len(plan.unmet)} requirement windows unmet: "
-            + ", ".join(f"{c} {n}" for c, n in causes.most_common())
-        )
-    click.echo(f"plan written to {written} in {plan.seconds:.1f}s")
+    written = (write or (lambda out: plan.write(out, lang=lang)))(out_dir)
+    for line in written_lines(plan, written, lang):
+        click.echo(line)
 
 
 @main.command()
@@ -454,6 +445,7 @@ def batch(
     show_default=True,
     help="For ics: one calendar per member or per unit.",
 )
+@lang_option("Language of the workbook's sheet names, titles and headers.")
 def timetable(
     plan_dir: str,
     year: int,
@@ -462,6 +454,7 @@ def timetable(
     out_path: str | None,
     scenario_path: str | None,
     per: str,
+    lang: str,
 ) -> None:
     """Write one year's timetable of a plan: calendar, rosters, unit lists and coverage.
 
@@ -469,7 +462,7 @@ def timetable(
     calendars-YEAR/ (calendars-YEAR-by-unit/ with --per unit); with --unit, -UNIT follows
     the year. Each appears whole or not at all.
 
-    Example: rotaplan timetable plan --year 2026 --format ics --per unit
+    Example: rotaplan timetable plan --year 2026 --lang zh
     """
     from pathlib import Path
 
@@ -481,10 +474,10 @@ def timetable(
     pairs = _timetable_pairs(loaded, plan)
     out = Path(out_path) if out_path else plan / "timetables"
     if kind == "xlsx" and out.suffix.lower() == ".xlsx":
-        written = [write_xlsx(build_timetable(loaded, pairs, year, unit), out)]
+        written = [write_xlsx(build_timetable(loaded, pairs, year, unit), out, lang)]
     else:
         written = write_timetables(
-            loaded, pairs, out, years=[year], unit=unit, formats=(kind,), per=per
+            loaded, pairs, out, years=[year], unit=unit, formats=(kind,), per=per, lang=lang
         )
     for path in written:
         click.echo(f"timetable written to {path}")
@@ -536,6 +529,7 @@ def _timetable_pairs(scenario: Scenario, plan_dir: Path) -> list[tuple[str, str]
 )
 @out_option("Folder to write.")
 @solve_options
+@lang_option("Language of the closing lines and of unmet.csv's reasons.")
 def replan(
     scenario: str,
     previous_dir: str,
@@ -546,6 +540,7 @@ def replan(
     workers: int,
     seed: int,
     quiet: bool,
+    lang: str,
 ) -> None:
     """Re-plan from a date, keeping what happened and moving as little as possible.
 
@@ -573,11 +568,11 @@ def replan(
     previous = read_assignments(previous_dir)
     sessions = replanning.read_previous_sessions(previous_dir)
     rows = replanning.read_completed(completed) if completed else None
-    with _showing_progress(options, quiet):
+    with _showing_progress(options, quiet, lang):
         plan, report = replanning.replan(
             loaded, previous, from_date, rows, options, previous_sessions=sessions
         )
-    _report_plan(plan, out_dir, lambda out: replanning.write_replan(plan, report, out))
+    _report_plan(plan, out_dir, lambda out: replanning.write_replan(plan, report, out, lang), lang)
     counts = report.counts()
     click.echo(
         f"changes from {from_date}: "
@@ -601,7 +596,12 @@ def replan(
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--suggest", is_flag=True, help="Solve what-if changes for the unmet (needs --plan).")
 @click.option("--max-variants", default=6, show_default=True, help="Most what-if solves.")
-@click.option("--variant-time", default=10.0, show_default=True, help="Seconds per what-if solve.")
+@click.option(
+    "--variant-time",
+    type=float,
+    default=None,
+    help="Seconds per what-if solve [default: grows with the scenario, 5 to 120].",
+)
 @workers_option
 def explain(
     scenario: str,
@@ -611,7 +611,7 @@ def explain(
     lang: str,
     suggest: bool,
     max_variants: int,
-    variant_time: float,
+    variant_time: float | None,
     workers: int,
 ) -> None:
     """Explain why members are or are not served, and what change would serve them.
