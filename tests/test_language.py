@@ -306,3 +306,24 @@ def test_timetable_command_takes_a_language(branch, solve_checked, branch_file, 
             for p in pd.read_csv(out / "assignments.csv")[["member_id", "session_id"]].values
         ],
     ).ok
+
+
+# -- progress ------------------------------------------------------------------------------
+
+
+def test_progress_lines_follow_the_language():
+    import io
+
+    from solver.progress import LogProgress
+
+    report = StageReport("unmet", Status.OPTIMAL, 31, 31, 1.04)
+    for lang, started, finished in [
+        ("en", "stage 1/6: minimising unmet (up to 60s)", "  unmet: OPTIMAL 31 (bound 31) in 1.0s"),
+        ("zh", "第1/6阶段：最小化未满足（最多60秒）", "  未满足：OPTIMAL 31（下界31），用时1.0秒"),
+    ]:
+        stream = io.StringIO()
+        progress = LogProgress(stream, lang=lang)
+        progress.stage_started("unmet", 0, 6, 60.0)
+        progress.stage_finished(report)
+        lines = [line.split("] ", 1)[1] for line in stream.getvalue().splitlines()]
+        assert lines == [started, finished]
