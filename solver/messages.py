@@ -407,7 +407,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sheet.calendar": ("Calendar", "日历"),
     "sheet.coverage": ("Coverage", "完成情况"),
     "sheet.unit": ("Unit {unit}", "单位{unit}"),
-    "sheet.unit_named": ("{unit} {name}", "{name}"),
+    "sheet.unit_named": ("{unit} {name}", "{unit} {name}"),
     "title.unit": (
         "Unit {unit}: {count} assignment(s) in {year}",
         "{unit}：{year}年共{count}人次",

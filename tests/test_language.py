@@ -267,11 +267,11 @@ def test_workbook_in_chinese_with_unit_and_team_names(branch, solve_checked, tmp
     plan = solve_checked(branch)
     [path] = write_timetables(branch, plan.pairs, tmp_path, years=[2026], lang="zh")
     workbook = load_workbook(path)
-    assert workbook.sheetnames[:4] == ["日历", "完成情况", "办公室党支部", "运维检修党支部"]
+    assert workbook.sheetnames[:4] == ["日历", "完成情况", "OFF 办公室党支部", "OPS 运维检修党支部"]
     header = [cell.value for cell in workbook["日历"][1]]
     assert header[:4] == ["月份", "班次编号", "课程", "课程名称"]
     assert "是否脱产" in header and "名单" in header
-    unit = workbook["运维检修党支部"]
+    unit = workbook["OPS 运维检修党支部"]
     assert unit["A1"].value.startswith("OPS 运维检修党支部：2026年共")
     unit_header = [cell.value for cell in unit[2]]
     assert unit_header[:4] == ["党员编号", "姓名", "班组", "班组名称"]
