@@ -18,9 +18,7 @@ from .derive import scenario_document
 from .report import ChangeReport
 
 
-def write_replan(
-    plan: Plan, report: ChangeReport, out_dir: str | Path, lang: str = "en"
-) -> Path:
+def write_replan(plan: Plan, report: ChangeReport, out_dir: str | Path, lang: str = "en") -> Path:
     """Write the re-planned folder whole: the plan, ``changes.csv``, ``history.csv``,
     the derived ``scenario.json`` with its ``previous.csv``, and ``summary.json`` with a
     ``changes`` section.
