@@ -91,14 +91,7 @@ lang_choice = click.Choice(["en", "zh"])
 
 
 def report_options(command: Callable[..., None]) -> Callable[..., None]:
-    """``--report`` and ``--report-lang``: write the plan's HTML report beside it."""
-    command = click.option(
-        "--report-lang",
-        type=lang_choice,
-        default="en",
-        show_default=True,
-        help="Language of the --report file.",
-    )(command)
+    """``--report``: write the plan's HTML report beside it, in the command's ``--lang``."""
     return click.option(
         "--report",
         "with_report",
@@ -136,6 +129,15 @@ def out_option(text: str) -> Callable[[Callable[..., None]], Callable[..., None]
 workers_option = click.option(
     "--workers", default=0, show_default=True, help="CP-SAT workers; 0 uses every core."
 )
+
+
+def lang_option(text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--lang``: English or Chinese for what the command writes for planners."""
+    return click.option(
+        "--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True, help=text
+    )
+
+
 # How a command that solves may spend its time, and whether it shows progress.
 solve_options = _option_set(
     click.option(
@@ -237,6 +239,9 @@ def check(scenario: str, plan_dir: str, limit: int) -> None:
 @scenario_argument
 @out_option("Plan folder to write.")
 @solve_options
+@lang_option(
+    "Language of the closing lines, unmet.csv's reasons, the timetable workbooks and the report."
+)
 @click.option(
     "--timetables",
     default="",
@@ -250,9 +255,9 @@ def solve(
     workers: int,
     seed: int,
     quiet: bool,
+    lang: str,
     timetables: str,
     with_report: bool,
-    report_lang: str,
 ) -> None:
     """Solve a scenario and write the plan folder.
 
@@ -271,34 +276,34 @@ def solve(
     ensure_ours(out_dir)  # before minutes of solving, not after
     loaded = _load(scenario)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-    with _showing_progress(options, quiet):
+    with _showing_progress(options, quiet, lang):
         plan = run_solve(loaded, options)
-    _report_plan(plan, out_dir)
+    _report_plan(plan, out_dir, lang=lang)
     if formats:
         from pathlib import Path
 
         from solver.timetable import write_timetables
 
         folder = Path(out_dir) / "timetables"
-        written = write_timetables(plan.scenario, plan.pairs, folder, formats=formats)
+        written = write_timetables(plan.scenario, plan.pairs, folder, formats=formats, lang=lang)
         click.echo(f"{len(written)} timetable file(s) and folder(s) written to {folder}")
     if with_report:
-        _write_report(out_dir, report_lang, plan.scenario)
+        _write_report(out_dir, lang, plan.scenario)
 
 
 @contextlib.contextmanager
-def _showing_progress(options: SolveOptions, quiet: bool) -> Iterator[None]:
+def _showing_progress(options: SolveOptions, quiet: bool, lang: str = "en") -> Iterator[None]:
     """A live display on a terminal, log lines elsewhere, nothing with --quiet."""
     from solver.progress import LiveProgress, LogProgress
 
     if quiet:
         yield
     elif sys.stderr.isatty():
-        with LiveProgress() as live:
+        with LiveProgress(lang=lang) as live:
             options.progress = live
             yield
     else:
-        options.progress = LogProgress()
+        options.progress = LogProgress(lang=lang)
         yield
 
 
@@ -316,39 +321,19 @@ def _timetable_formats(text: str) -> tuple[str, ...]:
 
 
 def _report_plan(
-    plan: Plan, out_dir: str, write: Callable[[str], Path | str] | None = None
+    plan: Plan, out_dir: str, write: Callable[[str], Path | str] | None = None, lang: str = "en"
 ) -> None:
-    """Print the plan's status and terms, and write it (with ``write(out_dir)`` if given)."""
-    from solver import Status
+    """Print the plan's status and each term's proof, and write it (``write(out_dir)`` if given)."""
+    from solver.closing import no_plan_line, status_lines, written_lines
 
-    terms = (
-        ", ".join(f"{t} {plan.objective[t]}" for t in plan.scenario.objective)
-        if plan.objective
-        else ""
-    )
-    click.echo(f"status {plan.status.value}" + (f": {terms}" if terms else ""))
-    if plan.interrupted:
-        click.echo("interrupted: the plan is the best found before the stop")
-    if plan.bound is not None:
-        click.echo(f"bound {plan.bound} (gap {plan.gap:.2%})")
-    for reason in plan.conflicts:
-        click.echo(f"conflict: {reason}")
+    for line in status_lines(plan, lang):
+        click.echo(line)
     if not plan.has_plan:
-        message = (
-            "no plan: the rules conflict"
-            if plan.status == Status.INFEASIBLE
-            else "no plan found in time"
-        )
-        click.echo(message, err=True)
+        click.echo(no_plan_line(plan, lang), err=True)
         sys.exit(EXIT_NO_PLAN)
-    written = (write or plan.write)(out_dir)
-    if plan.unmet:
-        causes = Counter(u.cause or "unmet" for u in plan.unmet)
-        click.echo(
-            f"{len(plan.unmet)} requirement windows unmet: "
-            + ", ".join(f"{c} {n}" for c, n in causes.most_common())
-        )
-    click.echo(f"plan written to {written} in {plan.seconds:.1f}s")
+    written = (write or (lambda out: plan.write(out, lang=lang)))(out_dir)
+    for line in written_lines(plan, written, lang):
+        click.echo(line)
 
 
 @main.command()
@@ -396,6 +381,7 @@ def generate(
     "--timetables", default="xlsx", show_default=True, help="Formats, e.g. xlsx,csv,ics, or none."
 )
 @click.option("--redo-feasible", is_flag=True, help="Solve again units not proven optimal.")
+@lang_option("Language of the units' reports.")
 @report_options
 def batch(
     inputs: tuple[str, ...],
@@ -407,8 +393,8 @@ def batch(
     seed: int,
     timetables: str,
     redo_feasible: bool,
+    lang: str,
     with_report: bool,
-    report_lang: str,
 ) -> None:
     """Plan many units: one scenario each, on this machine or a Dask cluster.
 
@@ -456,7 +442,7 @@ def batch(
     )
     if with_report:
         for row in result.planned:
-            _write_report(Path(out_dir) / row["unit"] / "plan", report_lang, row["scenario"])
+            _write_report(Path(out_dir) / row["unit"] / "plan", lang, row["scenario"])
     sys.exit(result.exit_code)
 
 
@@ -493,6 +479,7 @@ def batch(
     show_default=True,
     help="For ics: one calendar per member or per unit.",
 )
+@lang_option("Language of the workbook's sheet names, titles and headers.")
 def timetable(
     plan_dir: str,
     year: int,
@@ -501,6 +488,7 @@ def timetable(
     out_path: str | None,
     scenario_path: str | None,
     per: str,
+    lang: str,
 ) -> None:
     """Write one year's timetable of a plan: calendar, rosters, unit lists and coverage.
 
@@ -508,7 +496,7 @@ def timetable(
     calendars-YEAR/ (calendars-YEAR-by-unit/ with --per unit); with --unit, -UNIT follows
     the year. Each appears whole or not at all.
 
-    Example: rotaplan timetable plan --year 2026 --format ics --per unit
+    Example: rotaplan timetable plan --year 2026 --lang zh
     """
     from pathlib import Path
 
@@ -520,10 +508,10 @@ def timetable(
     pairs = _timetable_pairs(loaded, plan)
     out = Path(out_path) if out_path else plan / "timetables"
     if kind == "xlsx" and out.suffix.lower() == ".xlsx":
-        written = [write_xlsx(build_timetable(loaded, pairs, year, unit), out)]
+        written = [write_xlsx(build_timetable(loaded, pairs, year, unit), out, lang)]
     else:
         written = write_timetables(
-            loaded, pairs, out, years=[year], unit=unit, formats=(kind,), per=per
+            loaded, pairs, out, years=[year], unit=unit, formats=(kind,), per=per, lang=lang
         )
     for path in written:
         click.echo(f"timetable written to {path}")
@@ -614,6 +602,7 @@ def _timetable_pairs(scenario: Scenario, plan_dir: Path) -> list[tuple[str, str]
 )
 @out_option("Folder to write.")
 @solve_options
+@lang_option("Language of the closing lines, unmet.csv's reasons and the report.")
 @report_options
 def replan(
     scenario: str,
@@ -625,8 +614,8 @@ def replan(
     workers: int,
     seed: int,
     quiet: bool,
+    lang: str,
     with_report: bool,
-    report_lang: str,
 ) -> None:
     """Re-plan from a date, keeping what happened and moving as little as possible.
 
@@ -655,11 +644,11 @@ def replan(
     previous = read_assignments(previous_dir)
     sessions = replanning.read_previous_sessions(previous_dir)
     rows = replanning.read_completed(completed) if completed else None
-    with _showing_progress(options, quiet):
+    with _showing_progress(options, quiet, lang):
         plan, report = replanning.replan(
             loaded, previous, from_date, rows, options, previous_sessions=sessions
         )
-    _report_plan(plan, out_dir, lambda out: replanning.write_replan(plan, report, out))
+    _report_plan(plan, out_dir, lambda out: replanning.write_replan(plan, report, out, lang), lang)
     counts = report.counts()
     click.echo(
         f"changes from {from_date}: "
@@ -670,7 +659,7 @@ def replan(
         click.echo(f"note: {note}")
     if with_report:
         # The folder's scenario.json is the scenario as re-planned: the report reads it.
-        _write_report(out_dir, report_lang)
+        _write_report(out_dir, lang)
 
 
 @main.command()
@@ -686,7 +675,12 @@ def replan(
 @click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
 @click.option("--suggest", is_flag=True, help="Solve what-if changes for the unmet (needs --plan).")
 @click.option("--max-variants", default=6, show_default=True, help="Most what-if solves.")
-@click.option("--variant-time", default=10.0, show_default=True, help="Seconds per what-if solve.")
+@click.option(
+    "--variant-time",
+    type=float,
+    default=None,
+    help="Seconds per what-if solve [default: grows with the scenario, 5 to 120].",
+)
 @workers_option
 def explain(
     scenario: str,
@@ -696,7 +690,7 @@ def explain(
     lang: str,
     suggest: bool,
     max_variants: int,
-    variant_time: float,
+    variant_time: float | None,
     workers: int,
 ) -> None:
     """Explain why members are or are not served, and what change would serve them.

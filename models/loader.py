@@ -30,7 +30,9 @@ from .scenario import (
     Scenario,
     Session,
     TeamLimit,
+    TeamName,
     Together,
+    UnitName,
 )
 from .validate import cross_check
 
@@ -39,6 +41,8 @@ TABLES: dict[str, type[Item]] = {
     "sessions": Session,
     "history": HistoryRow,
     "pinned": PinnedRow,
+    "units": UnitName,  # names only, for what planners read
+    "teams": TeamName,
 }
 LISTS: dict[str, type[Item]] = {
     "courses": Course,

@@ -289,6 +289,20 @@ class PinnedRow(Item):
     session: Id
 
 
+class UnitName(Item):
+    """A unit's name, for what planners read (a row of the optional ``units`` table)."""
+
+    id: Id
+    name: str
+
+
+class TeamName(Item):
+    """A team's name, for what planners read (a row of the optional ``teams`` table)."""
+
+    id: Id
+    name: str
+
+
 class Horizon(Item):
     start: Date
     end: Date
@@ -325,6 +339,8 @@ class Scenario(BaseModel):
     previous: list[tuple[str, str]] | None = None
     objective: list[Term] = Field(default_factory=lambda: list(DEFAULT_OBJECTIVE))
     strict: bool = False
+    units: list[UnitName] = Field(default_factory=list)
+    teams: list[TeamName] = Field(default_factory=list)
 
     @cached_property
     def member_by_id(self) -> dict[str, Member]:
@@ -341,6 +357,16 @@ class Scenario(BaseModel):
     @cached_property
     def requirement_by_id(self) -> dict[str, Requirement]:
         return {requirement.id: requirement for requirement in self.requirements}
+
+    @cached_property
+    def unit_names(self) -> dict[str, str]:
+        """Unit id to the name the ``units`` table gives, for the units it names."""
+        return {unit.id: unit.name for unit in self.units}
+
+    @cached_property
+    def team_names(self) -> dict[str, str]:
+        """Team id to the name the ``teams`` table gives, for the teams it names."""
+        return {team.id: team.name for team in self.teams}
 
     @cached_property
     def years(self) -> list[int]:

@@ -72,6 +72,9 @@ class SolveOptions:
     search_above_pairs: int = 25_000
     strong_bound_pairs: int = 100_000
     bound_model_pairs: int = 1_200_000
+    # A plan to start from (a what-if starts from the plan it changes): its assignments
+    # that fit are taken first, so the search can only improve on it.
+    start: list[tuple[str, str]] | None = None
 
     @property
     def threads(self) -> int:
@@ -148,7 +151,7 @@ def solve(scenario: Scenario, options: SolveOptions | None = None, **settings: o
     with _stop_on_ctrl_c(search):
         instance = build_instance(scenario)
         indexing = time.monotonic() - started
-        keep = sorted(instance.previous_pairs.values())
+        keep = sorted(instance.previous_pairs.values()) + _start_pairs(instance, options.start)
         taken = np.zeros(instance.num_pairs, dtype=bool)
         taken[construct(instance, keep=keep)] = True
         first_plan = time.monotonic() - started
@@ -523,6 +526,18 @@ def _adopt_if_better(
         for p, var in rota.vars.attend.items():
             taken[p] = bool(solution[var.index])
         neighbourhoods.taken = taken
+
+
+def _start_pairs(instance: Instance, start: list[tuple[str, str]] | None) -> list[int]:
+    """The pair indices of a starting plan; assignments the scenario cannot pair are left out."""
+    if not start:
+        return []
+    scenario = instance.scenario
+    member_index = {m.id: i for i, m in enumerate(scenario.members)}
+    session_index = {s.id: i for i, s in enumerate(scenario.sessions)}
+    index = instance.pair_index()
+    keys = ((member_index.get(m, -1), session_index.get(s, -1)) for m, s in dict.fromkeys(start))
+    return [index[key] for key in keys if key in index]
 
 
 def _terms_of(instance: Instance, taken: np.ndarray) -> dict[str, int]:

@@ -560,19 +560,26 @@ def suggestion_lines(
         )
         if not group.changes:
             yield text(note("suggest.none"))
-        for trial in group.trials:
-            yield text(_trial_note(group, trial, before, options))
+        # A change that serves none of the group is no suggestion: it is only counted.
+        for trial in group.useful:
+            yield text(_trial_note(group, trial, before))
+        idle = [t for t in group.trials if not t.served]
+        if idle:
+            open_ = "" if all(t.proven for t in idle) else _not_proven(idle, "suggest.none_open")
+            yield text(note("suggest.none_served", count=len(idle), open=open_))
         untried = len(group.changes) - len(group.trials)
         if untried:
             yield text(note("suggest.skipped", count=untried, limit=options.max_variants))
         best = group.best
-        if best is not None and len(group.trials) > 1:
+        if best is not None and len(group.useful) > 1:
             yield text(note("suggest.best", change=best.change.note))
 
 
-def _trial_note(group: UnmetGroup, trial: Trial, before: int, options: SuggestOptions) -> Note:
-    if trial.unmet is None:
-        return note("suggest.failed", change=trial.change.note, seconds=options.time_limit)
+def _not_proven(trials: list[Trial], key: str) -> Note:
+    return note(key, seconds=max(t.seconds for t in trials))
+
+
+def _trial_note(group: UnmetGroup, trial: Trial, before: int) -> Note:
     served = trial.served_members
     who = (
         note("suggest.who", members=msg.shortened([msg.member(m) for m in served], MOST_MEMBERS))
@@ -587,4 +594,5 @@ def _trial_note(group: UnmetGroup, trial: Trial, before: int, options: SuggestOp
         who=who,
         before=before,
         after=trial.unmet,
+        open="" if trial.proven else _not_proven([trial], "suggest.not_proven"),
     )

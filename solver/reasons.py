@@ -27,6 +27,7 @@ from . import messages as msg
 from .messages import Items, Note, Renderer, note
 from .plan_loads import PlanLoads
 from .result import Unmet
+from .window_cuts import with_cut
 
 EPSILON = 1e-9
 MOST_DETAILS = 4
@@ -552,7 +553,7 @@ class Reasoner:
                 window=window,
                 then=reason,
             )
-        finding.note = reason
+        finding.note = with_cut(reason, self.scenario, requirement, member, window)
         return finding
 
     def _cause(
@@ -876,6 +877,7 @@ def explain_unmet(
             text(f.note),
             weights[f.requirement.id],
             f.cause,
+            f.note,
         )
         for f in find_reasons(scenario, pairs, windows, proven)
     ]

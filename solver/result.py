@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from .messages import Note
+
 if TYPE_CHECKING:
     from models import Scenario
 
@@ -53,6 +55,8 @@ class Unmet:
     reason: str
     weight: int = 1
     cause: str = ""  # a short code for grouping: no_session, ineligible, full, member_caps, ...
+    # The reason as a catalogue note, so unmet.csv can give it in the planner's language.
+    note: Note | None = field(default=None, repr=False, compare=False)
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -139,11 +143,14 @@ class Plan:
 
         return members_table(self.scenario, self.pairs)
 
-    def write(self, out_dir: str | Path) -> Path:
-        """Write the plan folder whole, replacing what was there, or not at all."""
+    def write(self, out_dir: str | Path, lang: str = "en") -> Path:
+        """Write the plan folder whole, replacing what was there, or not at all.
+
+        ``lang`` (``en`` or ``zh``) is the language of ``unmet.csv``'s reasons.
+        """
         from .writer import write_plan
 
-        return write_plan(self, Path(out_dir))
+        return write_plan(self, Path(out_dir), lang)
 
 
 def _source_of(scenario: Scenario) -> str | None:

@@ -6,6 +6,12 @@ only full, a limit entry raised where only the member's own cap binds, a team's 
 raised by one where only the team cap binds, one more session of a course in the month that
 suits most of them); each is applied to a copy of the scenario and solved with the engine,
 and the windows of the group that the variant's plan meets are counted as served.
+
+Every variant starts from the plan it changes: each change only relaxes a rule, so the
+plan holds in the variant too and is handed to the engine as its first plan. A variant is
+therefore never reported worse than the plan; should its solve come back worse all the
+same, the plan itself stands as the variant's answer. Each variant gets a time that grows
+with the scenario (``variant_seconds``), and a variant not solved to a proof says so.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from checker import check_plan
+from checker import CheckReport, check_plan
 from models import DateRange, Member, Requirement, Scenario, Session
 from models.scenario import TeamLimit
 
@@ -28,6 +34,11 @@ from .reasons import CAUSES, Reasoner, SessionVerdict, WindowFinding
 
 WindowKey = tuple[str, str, dt.date]
 SAMPLE = 40  # members of a group scored when placing a new session
+# Seconds per what-if: one per PAIRS_PER_SECOND candidate (member, session) pairs, within
+# these ends. The shipped company (204,000 pairs) gets 60 s: with 10 s a variant of it
+# stopped far short of its plan; with 60 s the same change took unmet from 425 to 378.
+PAIRS_PER_SECOND = 3_400
+VARIANT_SECONDS = (5.0, 120.0)
 
 # Candidate changes per cause, smallest change first.
 CHANGES_FOR: dict[str, tuple[str, ...]] = {
@@ -70,6 +81,13 @@ class Trial:
     status: str
     served: list[WindowKey] = field(default_factory=list)
     unmet: int | None = None
+    seconds: float = 0.0  # the variant's time limit
+    kept_plan: bool = False  # the solve came back worse: the plan itself is the answer
+
+    @property
+    def proven(self) -> bool:
+        """Whether the variant was solved to a conclusion (proven optimal)."""
+        return self.status == "OPTIMAL"
 
     @property
     def served_members(self) -> list[str]:
@@ -95,22 +113,40 @@ class UnmetGroup:
         return sum(f.shortfall for f in self.findings) * self.requirement.weight
 
     @property
+    def useful(self) -> list[Trial]:
+        """The trials that serve at least one of the group's windows."""
+        return [t for t in self.trials if t.served]
+
+    @property
     def best(self) -> Trial | None:
-        """The trial that serves most; of equals, the smallest kind of change."""
-        useful = [t for t in self.trials if t.served]
-        if not useful:
+        """The trial that serves most; of equals, the lower unmet, then the smallest change."""
+        if not self.useful:
             return None
-        return max(useful, key=lambda t: (len(t.served), -KIND_ORDER.index(t.change.kind)))
+        return max(
+            self.useful,
+            key=lambda t: (len(t.served), -(t.unmet or 0), -KIND_ORDER.index(t.change.kind)),
+        )
 
 
 @dataclass
 class SuggestOptions:
-    """How much work the suggestions may do: variants in all, and each variant's solve."""
+    """How much work the suggestions may do: variants in all, and each variant's solve.
+
+    ``time_limit`` is seconds per variant; None gives ``variant_seconds`` of the scenario.
+    """
 
     max_variants: int = 6
-    time_limit: float = 10.0
+    time_limit: float | None = None
     workers: int = 0
     seed: int = 0
+
+
+def variant_seconds(scenario: Scenario) -> float:
+    """Seconds for one what-if solve: more for a scenario with more candidate pairs."""
+    from .instance import build_instance
+
+    low, high = VARIANT_SECONDS
+    return float(min(high, max(low, round(build_instance(scenario).num_pairs / PAIRS_PER_SECOND))))
 
 
 def unmet_groups(
@@ -119,9 +155,10 @@ def unmet_groups(
     proven: bool | None = None,
     member_id: str | None = None,
     requirement_id: str | None = None,
+    report: CheckReport | None = None,
 ) -> tuple[list[UnmetGroup], Reasoner]:
     """The plan's unmet windows by (requirement, cause), the heaviest group first."""
-    report = check_plan(scenario, pairs)
+    report = report or check_plan(scenario, pairs)
     reasoner = Reasoner(PlanLoads(scenario, pairs), proven)
     grouped: dict[tuple[str, str], list[WindowFinding]] = defaultdict(list)
     for window in report.unmet:
@@ -158,42 +195,86 @@ def suggest(
 
     Groups take turns, heaviest first, so that every group gets its smallest change tried
     before any group gets a second; a change drawn for several groups is solved once.
+    Every variant starts from ``pairs`` and gets ``options.time_limit`` seconds (when None,
+    ``variant_seconds``; ``options`` is updated to say what was used).
     """
     options = options or SuggestOptions()
-    groups, reasoner = unmet_groups(scenario, pairs, proven, member_id, requirement_id)
+    report = check_plan(scenario, pairs)
+    groups, reasoner = unmet_groups(
+        scenario, pairs, proven, member_id, requirement_id, report=report
+    )
+    if groups and options.time_limit is None:
+        options.time_limit = variant_seconds(scenario)
     for group in groups:
         group.changes = candidate_changes(scenario, reasoner, group)
-    solved: dict[str, tuple[str, set[WindowKey] | None, int | None]] = {}
+    baseline = _Baseline(scenario, pairs, report)
+    solved: dict[str, _Answer] = {}
     for group, change in _take_turns(groups):
         key = Renderer(None)(change.note)  # the same change drawn for two groups is solved once
         if key not in solved:
             if len(solved) >= options.max_variants:
                 break
-            solved[key] = _solve_variant(change.apply(scenario), options)
-        status, left, unmet = solved[key]
-        trial = Trial(change, status, unmet=unmet)
-        if left is not None:
-            trial.served = [k for k in group.keys if k not in left]
+            solved[key] = _solve_variant(change, scenario, baseline, options)
+        answer = solved[key]
+        served = [k for k in group.keys if k not in answer.left]
+        trial = Trial(change, answer.status, served, answer.unmet, answer.seconds)
+        trial.kept_plan = answer.kept_plan
         group.trials.append(trial)
         if on_trial is not None:
             on_trial(group, trial)
     return groups
 
 
+@dataclass
+class _Baseline:
+    """The plan every variant starts from: its assignments, terms and unmet windows."""
+
+    scenario: Scenario
+    pairs: list[tuple[str, str]]
+    report: CheckReport
+
+    @cached_property
+    def terms(self) -> tuple[int, ...]:
+        return tuple(self.report.objective[t] for t in self.scenario.objective)
+
+    @cached_property
+    def unmet(self) -> list[WindowKey]:
+        return [(w.member, w.requirement, w.window_start) for w in self.report.unmet]
+
+
+@dataclass
+class _Answer:
+    """A variant solved: its status, unmet windows and unmet term, and its time limit."""
+
+    status: str
+    left: set[WindowKey]
+    unmet: int
+    seconds: float
+    kept_plan: bool = False
+
+
 def _solve_variant(
-    variant: Scenario, options: SuggestOptions
-) -> tuple[str, set[WindowKey] | None, int | None]:
-    """Solve a variant: its status, its unmet windows and its unmet term (None: no plan)."""
+    change: Change, scenario: Scenario, baseline: _Baseline, options: SuggestOptions
+) -> _Answer:
+    """Solve a variant from the plan: what it leaves unmet, and whether that is proven.
+
+    The plan holds in every variant (each change relaxes a rule), so a variant's answer is
+    never worse than the plan: when the solve returns a worse plan, or none, the plan stands.
+    """
     from .engine import SolveOptions, solve
 
+    seconds = options.time_limit or VARIANT_SECONDS[0]
     settings = SolveOptions(
-        time_limit=options.time_limit, workers=options.workers, seed=options.seed
+        time_limit=seconds, workers=options.workers, seed=options.seed, start=baseline.pairs
     )
-    plan = solve(variant, settings)
-    if not plan.has_plan:
-        return plan.status.value, None, None
+    plan = solve(change.apply(scenario), settings)
+    terms = tuple(plan.objective.get(t, 0) for t in scenario.objective)
+    if not plan.has_plan or terms > baseline.terms:
+        status = plan.status.value if plan.status.value != "OPTIMAL" else "FEASIBLE"
+        unmet = baseline.report.objective["unmet"]
+        return _Answer(status, set(baseline.unmet), unmet, seconds, kept_plan=True)
     left = {(u.member_id, u.requirement_id, u.window_start) for u in plan.unmet}
-    return plan.status.value, left, plan.objective.get("unmet")
+    return _Answer(plan.status.value, left, plan.objective["unmet"], seconds)
 
 
 def _take_turns(groups: list[UnmetGroup]) -> Iterator[tuple[UnmetGroup, Change]]:
@@ -254,8 +335,10 @@ def _limit_change(scenario: Scenario, reasoner: Reasoner, group: UnmetGroup) -> 
         member = scenario.member_by_id[finding.member_id]
         least: dict[tuple[int, str], float] = {}
         for verdict in finding.verdicts:
+            if not _only(verdict, "member_caps"):
+                continue  # other blocks carry no cap
             caps = {b.data["cap"] for b in verdict.blocks}
-            if not _only(verdict, "member_caps") or len(caps) != 1:
+            if len(caps) != 1:
                 continue
             cap = caps.pop()
             entry = _limit_entry(scenario, member, cap)

@@ -12,7 +12,7 @@ import datetime as dt
 import math
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -65,6 +65,8 @@ class Timetable:
     units: pd.DataFrame
     coverage: pd.DataFrame
     unit_ids: list[str]  # every unit the timetable speaks for, planned or not
+    unit_names: dict[str, str] = field(default_factory=dict)  # as the scenario gives them
+    team_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def stem(self) -> str:
@@ -113,6 +115,8 @@ def build_timetable(
         units=unit_table(scenario, pairs, year, unit),
         coverage=coverage_table(scenario, pairs, year, unit),
         unit_ids=[unit] if unit is not None else sorted({m.unit for m in scenario.members}),
+        unit_names=dict(scenario.unit_names),
+        team_names=dict(scenario.team_names),
     )
 
 
@@ -357,6 +361,7 @@ def write_timetables(
     formats: tuple[str, ...] = ("xlsx",),
     *,
     per: str = "member",
+    lang: str = "en",
 ) -> list[Path]:
     """Write the annual timetables of a plan, each file or folder atomically.
 
@@ -371,6 +376,9 @@ def write_timetables(
         Calendar years to write; default every year of the horizon.
     formats
         Any of ``xlsx``, ``csv`` and ``ics``.
+    lang
+        The workbook's language (``en`` or ``zh``): sheet names, titles and headers. CSV
+        tables keep their column ids, which scripts read.
 
     Returns
     -------
@@ -392,7 +400,7 @@ def write_timetables(
         timetable = build_timetable(scenario, pairs, year, unit)
         for kind in formats:
             if kind == "xlsx":
-                written.append(write_xlsx(timetable, out_dir / f"{timetable.stem}.xlsx"))
+                written.append(write_xlsx(timetable, out_dir / f"{timetable.stem}.xlsx", lang))
             elif kind == "csv":
                 written.append(write_csv(timetable, out_dir / timetable.stem))
             else:

@@ -4,6 +4,10 @@ Sheets, in order: ``Calendar`` (every session of the year by date, with a link t
 roster), ``Coverage`` (per requirement and category), one sheet per unit (who goes where
 and when) and one roster sheet per session that runs. Headers stay frozen, columns are
 as wide as their text (Chinese characters count double), and dates are real dates.
+
+Sheet names, titles, headers and the words in cells come from the message catalogue in
+English or Chinese; where the scenario names units and teams, their names stand beside
+their ids.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
 from .folder import atomic_file
+from .messages import Renderer, note
 from .timetable import Timetable
 
 SHEET_NAME_LIMIT = 31
@@ -34,24 +39,25 @@ TITLE = Font(bold=True, size=12)
 LINK = Font(color="0563C1", underline="single")
 
 
-def write_xlsx(timetable: Timetable, path: Path) -> Path:
-    """Write the timetable workbook to ``path`` atomically; returns ``path``."""
+def write_xlsx(timetable: Timetable, path: Path, lang: str = "en") -> Path:
+    """Write the timetable workbook to ``path`` atomically, in ``lang``; returns ``path``."""
+    words = Words(timetable, lang)
     workbook = Workbook()
     names = SheetNames()
     calendar = workbook.active
     assert calendar is not None  # a new workbook always has one sheet
-    calendar.title = names.claim("Calendar")
-    coverage = workbook.create_sheet(names.claim("Coverage"))
-    unit_sheets = [(unit, names.claim(f"Unit {unit}")) for unit in timetable.unit_ids]
+    calendar.title = names.claim(words("sheet.calendar"))
+    coverage = workbook.create_sheet(names.claim(words("sheet.coverage")))
+    unit_sheets = [(unit, names.claim(words.unit_sheet(unit))) for unit in timetable.unit_ids]
     running = timetable.calendar[timetable.calendar["attendees"] > 0]
     roster_sheets = {session_id: names.claim(session_id) for session_id in running["session_id"]}
 
-    _calendar_sheet(calendar, timetable.calendar, roster_sheets)
-    _table(coverage, timetable.coverage)
+    _calendar_sheet(calendar, timetable.calendar, roster_sheets, words)
+    _table(coverage, words.frame(timetable.coverage))
     for unit, name in unit_sheets:
         rows = timetable.units[timetable.units["unit"] == unit].drop(columns="unit")
-        title = f"Unit {unit}: {len(rows)} assignment(s) in {timetable.year}"
-        _table(workbook.create_sheet(name), rows, title=title)
+        title = words("title.unit", unit=words.unit(unit), count=len(rows), year=timetable.year)
+        _table(workbook.create_sheet(name), words.frame(rows), title=title)
     by_session = {
         str(session_id): rows
         for session_id, rows in timetable.rosters.groupby("session_id", sort=False)
@@ -61,11 +67,51 @@ def write_xlsx(timetable: Timetable, path: Path) -> Path:
             ["member_id", "member_name", "unit", "team", "tier", "category"]
         ]
         _table(
-            workbook.create_sheet(roster_sheets[session.session_id]), roster, _roster_title(session)
+            workbook.create_sheet(roster_sheets[session.session_id]),
+            words.frame(roster),
+            _roster_title(session),
         )
     with atomic_file(path) as temporary:
         workbook.save(temporary)
     return path
+
+
+class Words:
+    """What the workbook says in one language: headers, sheet names, cell words, names."""
+
+    def __init__(self, timetable: Timetable, lang: str):
+        self.text = Renderer(None, lang)
+        self.timetable = timetable
+
+    def __call__(self, key: str, **params: Any) -> str:
+        return self.text(note(key, **params))
+
+    def unit(self, unit: str) -> str:
+        """The unit as a planner knows it: its name beside its id where the scenario has one."""
+        name = self.timetable.unit_names.get(unit)
+        return f"{unit} {name}" if name else unit
+
+    def unit_sheet(self, unit: str) -> str:
+        name = self.timetable.unit_names.get(unit)
+        if name:
+            return self("sheet.unit_named", unit=unit, name=name)
+        return self("sheet.unit", unit=unit)
+
+    def frame(self, frame: pd.DataFrame) -> pd.DataFrame:
+        """The frame as a planner reads it: names beside ids, words in cells, headers."""
+        frame = frame.copy()
+        for column, names in (
+            ("unit", self.timetable.unit_names),
+            ("team", self.timetable.team_names),
+        ):
+            if names and column in frame.columns:
+                at = list(frame.columns).index(column) + 1
+                frame.insert(at, f"{column}_name", [names.get(v, "") for v in frame[column]])
+        if "status" in frame.columns:
+            frame["status"] = [self(f"cell.{v}") for v in frame["status"]]
+        if "away" in frame.columns:
+            frame["away"] = [self("cell.yes" if v else "cell.no") for v in frame["away"]]
+        return frame.rename(columns={c: self(f"column.{c}") for c in frame.columns})
 
 
 class SheetNames:
@@ -103,9 +149,11 @@ def _roster_title(session: Any) -> str:
     )
 
 
-def _calendar_sheet(sheet: Worksheet, calendar: pd.DataFrame, rosters: dict[str, str]) -> None:
+def _calendar_sheet(
+    sheet: Worksheet, calendar: pd.DataFrame, rosters: dict[str, str], words: Words
+) -> None:
     frame = calendar.assign(roster=[rosters.get(s, "") for s in calendar["session_id"]])
-    _table(sheet, frame)
+    _table(sheet, words.frame(frame))
     column = list(frame.columns).index("roster") + 1
     for row, name in enumerate(frame["roster"], start=2):
         if name:

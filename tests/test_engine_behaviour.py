@@ -24,7 +24,7 @@ from solver import SolveOptions, Status, solve
 TESTS = Path(__file__).parent
 MINI = TESTS / "data" / "mini" / "scenario.yaml"
 TUTORIAL = TESTS.parent / "scenarios" / "tutorial" / "scenario.yaml"
-PLAN_FILES = ["assignments.csv", "members.csv", "sessions.csv", "summary.json"]
+PLAN_FILES = ["assignments.csv", "members.csv", "sessions.csv", "summary.json", "unmet.csv"]
 
 
 def test_mini_example_solves_to_its_known_optimum(solve_checked):
@@ -269,7 +269,7 @@ def test_library_use_from_a_dict(solve_checked):
     sessions = plan.sessions_frame()
     assert sessions.loc[0, "status"] == "runs" and sessions.loc[0, "cost"] == 300
     members = plan.members_frame()
-    assert sorted(members["done_rotate"]) == [0, 1]
+    assert sorted(members["completions_rotate"]) == [0, 1]
     summary = json.loads(json.dumps(plan.summary(), ensure_ascii=False))
     assert summary["scenario"] == "两人小组 / a pair"
     assert summary["unmet"][0]["window_start"] == "2026-01-01"

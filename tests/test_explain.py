@@ -352,7 +352,10 @@ def test_explain_command_suggests(branch_files):
         ],
     )
     assert result.exit_code == 0, result.output
-    assert "Suggestions (each change solved as a what-if, 5 s each):" in result.output
+    assert (
+        "Suggestions (each change solved as a what-if that starts from the plan, up to 5 s each):"
+        in result.output
+    )
     # Two groups of one window each: E02 (on leave when ROT-04 runs) and the OPS member
     # the team cap leaves out. A second rotation session in January serves both; the
     # raised team cap serves only the second. Two variants cover all three trials.

@@ -289,7 +289,7 @@ def test_solve_with_report_writes_it_beside_the_plan(
     scenario_file.write_text(yaml.safe_dump(_scenario(scenario_dict), allow_unicode=True))
     out = tmp_path / "plan"
     args = ["solve", str(scenario_file), "--out", str(out), "--time-limit", "10", "--workers", "1"]
-    result = CliRunner().invoke(main, [*args, "--quiet", "--report", "--report-lang", "zh"])
+    result = CliRunner().invoke(main, [*args, "--quiet", "--report", "--lang", "zh"])
     assert result.exit_code == 0, result.output
     assert check_plan(load_scenario(scenario_file), read_assignments(out)).violations == []
     assert "培训计划" in (out / "report.html").read_text(encoding="utf-8")

@@ -21,6 +21,7 @@ from cli import main
 from models import load_scenario
 from solver import Plan, SolveOptions, solve
 from solver.folder import OutputFolderError
+from solver.messages import CATALOGUE, LANGUAGES
 from solver.timetable import TimetableError, build_timetable, write_timetables
 from solver.timetable_xlsx import SheetNames
 
@@ -67,9 +68,16 @@ def test_xlsx_holds_every_assignment_of_its_year(solved: Plan, tmp_path: Path) -
             assert (row["attendees"], row["capacity"]) == (attendees, session.capacity)
 
 
-def _rows(sheet: Worksheet, header_row: int) -> list[dict[str, Any]]:
+def _rows(sheet: Worksheet, header_row: int, lang: str = "en") -> list[dict[str, Any]]:
+    """A sheet's rows under the column ids its headers translate."""
+    column_of = {
+        text[LANGUAGES.index(lang)]: key.removeprefix("column.")
+        for key, text in CATALOGUE.items()
+        if key.startswith("column.")
+    }
     values = list(sheet.iter_rows(min_row=header_row, values_only=True))
-    return [dict(zip(values[0], row, strict=True)) for row in values[1:]]
+    header = [column_of[str(name)] for name in values[0]]
+    return [dict(zip(header, row, strict=True)) for row in values[1:]]
 
 
 def _roster_pairs(workbook: Workbook) -> set[tuple[str, str]]:

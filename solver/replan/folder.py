@@ -18,16 +18,17 @@ from .derive import scenario_document
 from .report import ChangeReport
 
 
-def write_replan(plan: Plan, report: ChangeReport, out_dir: str | Path) -> Path:
+def write_replan(plan: Plan, report: ChangeReport, out_dir: str | Path, lang: str = "en") -> Path:
     """Write the re-planned folder whole: the plan, ``changes.csv``, ``history.csv``,
     the derived ``scenario.json`` with its ``previous.csv``, and ``summary.json`` with a
     ``changes`` section.
 
     ``rotaplan check OUT/scenario.json OUT`` then checks the plan exactly as it was solved.
+    ``lang`` is the language of ``unmet.csv``'s reasons.
     """
     target = Path(out_dir).resolve()
     with staged_folder(target, "plan") as staging:
-        write_plan_files(plan, staging)
+        write_plan_files(plan, staging, lang)
         report.frame().to_csv(staging / "changes.csv", index=False, encoding="utf-8")
         report.history_frame().to_csv(staging / "history.csv", index=False, encoding="utf-8")
         previous = pd.DataFrame(plan.scenario.previous or [], columns=["member_id", "session_id"])

@@ -233,6 +233,7 @@ def test_written_folder_reports_the_changes(replanned: tuple[Plan, ChangeReport,
         "scenario.json",
         "sessions.csv",
         "summary.json",
+        "unmet.csv",
     ]
 
 
