@@ -47,16 +47,24 @@ def _as_id(value: Any) -> Any:
 class Item(BaseModel):
     """Base of every scenario row: unknown keys are errors, and it knows where it came from."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # Infinite or NaN numbers (YAML's .inf, .nan) would reach the solver's arithmetic.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
     _where: str = PrivateAttr(default="")
+    _in_table: bool = PrivateAttr(default=False)
 
     @property
     def where(self) -> str:
+        """The file and row (or key path) it was read from, with its id when it has one."""
         return self._where
 
-    def placed(self, where: str) -> Item:
+    def placed(self, where: str, in_table: bool = False) -> Item:
         self._where = where
+        self._in_table = in_table
         return self
+
+    def at(self, field: str) -> str:
+        """Where one of its fields is: ``members.csv row 3 (A02), column team``."""
+        return f"{self._where}, column {field}" if self._in_table else f"{self._where}.{field}"
 
 
 class Member(Item):
@@ -325,6 +333,7 @@ class Scenario(BaseModel):
     previous: list[tuple[str, str]] | None = None
     objective: list[Term] = Field(default_factory=lambda: list(DEFAULT_OBJECTIVE))
     strict: bool = False
+    strict_values: bool = False
 
     @cached_property
     def member_by_id(self) -> dict[str, Member]:
