@@ -268,7 +268,7 @@ class _Reader:
 
     def read_one(self, where: str, model: type[Item], row: Any, in_table: bool = False) -> Any:
         if not isinstance(row, dict):
-            self.error(where, f"must be a mapping, not {type(row).__name__}")
+            self.error(where, f"must be a mapping of keys and values, not {_kind(row)}")
             return None
         try:
             return model.model_validate(row).placed(where, in_table)
@@ -304,6 +304,14 @@ class _Reader:
                 ((row["member_id"] or "").strip(), (row["session_id"] or "").strip())
                 for row in reader
             ]
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "nothing (an empty entry)"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"
 
 
 def _key_path(loc: tuple[Any, ...]) -> str:

@@ -13,7 +13,7 @@ def near_miss(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate ``word`` is most likely a typo of, or None when none is close.
 
     Close means: the same but for case and separators (``ID`` and ``id``,
-    ``Branch-Secretary`` and ``branch_secretary``), or one edit away (two for words of
+    ``Branch-Secretary`` and ``branch_secretary``, ``unit`` and ``units``), or one edit away (two for words of
     eight letters or more), an edit being a letter added, dropped, changed or two
     neighbours swapped. Two words of three letters or fewer must match but for case and
     separators, and words that differ only in their numbers (``U01`` and ``U02``,
@@ -45,7 +45,13 @@ def near_miss(word: str, candidates: Iterable[str]) -> str | None:
 
 
 def _normal(word: str) -> str:
-    return _SEPARATORS.sub("_", word.strip().casefold())
+    """Lower case, one kind of separator, and singular (``categories`` as ``category``)."""
+    word = _SEPARATORS.sub("_", word.strip().casefold())
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith("s") and not word.endswith("ss") and len(word) > 3:
+        return word[:-1]
+    return word
 
 
 def _edits(a: str, b: str, cap: int) -> int:

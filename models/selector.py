@@ -73,6 +73,8 @@ def parse_selector(value: Any) -> Any:
         return Selector()
     if isinstance(value, str):
         return _selector_from_text(value.strip())
+    if isinstance(value, (list, tuple)):
+        raise ValueError("a selector is a mapping such as {tiers: [leadership]}, not a list")
     return value
 
 

@@ -39,7 +39,11 @@ def row_name(key: str, row: Any) -> str:
     if not isinstance(row, dict):
         return ""
     parts = [row.get(name) for name in ROW_NAMES.get(key, ())]
-    texts = [str(p).strip() for p in parts if isinstance(p, (str, int, float)) and str(p).strip()]
+    texts = [
+        str(p).strip()
+        for p in parts
+        if isinstance(p, (str, int, float)) and not isinstance(p, bool) and str(p).strip()
+    ]
     return f" ({', '.join(texts)})" if texts else ""
 
 
@@ -108,6 +112,8 @@ def read_table(path: Path, sheet: str | None, key: str, columns: TableColumns) -
             continue
         if values:
             table.rows.append((where, values))
+    if not table.rows and not table.problems:
+        table.problems.append(Problem(name, f"the table has a header but no {key} rows", "warning"))
     return table
 
 
@@ -214,16 +220,29 @@ def _csv_grid(path: Path, table: Table) -> list[list[Any]] | None:
         )
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
+    grid: list[list[Any]] = []
     try:
-        return [list(cells) for cells in reader]
+        for cells in reader:
+            grid.append(list(cells))
     except csv.Error as error:
         table.problems.append(
             Problem(
-                f"{name} row {reader.line_num}",
+                f"{name} row {len(grid) + 1}",
                 f"cannot be read as CSV ({error}): close every double quote, or " + SAVE_AS_UTF8,
             )
         )
         return None
+    if grid and not text.rstrip().endswith('"') and any("\n" in c for c in grid[-1]):
+        # A quote opened and never closed takes in the rest of the file as one cell.
+        table.problems.append(
+            Problem(
+                f"{name} row {len(grid)}",
+                "a double quote opens a cell that runs to the end of the file: close it, or "
+                "delete it",
+            )
+        )
+        return None
+    return grid
 
 
 def _xlsx_grid(path: Path, sheet: str | None, table: Table) -> list[list[Any]] | None:
