@@ -244,12 +244,19 @@ class _Reader:
 
     def resolve(self, key: str, value: str) -> tuple[Path | None, str | None]:
         name, _, sheet = value.partition("#")
-        path = (self.base / name).resolve()
+        try:
+            path = (self.base / name).resolve()
+            is_file = path.is_file()
+        except (OSError, ValueError):  # a null byte, a name too long for the system
+            self.error(f"{self.label}: {key}", f"{value!r} is not a file name")
+            return None, None
         if not path.is_relative_to(self.base):
             self.error(f"{self.label}: {key}", f"{value!r} lies outside the scenario's folder")
             return None, None
-        if not path.is_file():
-            self.error(f"{self.label}: {key}", f"no such file {value!r}")
+        if not is_file:
+            near = near_miss(name, _file_names(self.base))
+            hint = f"; did you mean {near!r}?" if near else ""
+            self.error(f"{self.label}: {key}", f"no such file {value!r}{hint}")
             return None, None
         if path.suffix.lower() not in (".csv", ".xlsx"):
             self.error(f"{self.label}: {key}", f"{value!r} is not a .csv or .xlsx file")
@@ -304,6 +311,14 @@ class _Reader:
                 ((row["member_id"] or "").strip(), (row["session_id"] or "").strip())
                 for row in reader
             ]
+
+
+def _file_names(folder: Path) -> list[str]:
+    """The files in a folder, for "did you mean" (none when it cannot be listed)."""
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return []
 
 
 def _kind(value: Any) -> str:

@@ -35,6 +35,7 @@ MOST_MONEY = 1_000_000_000
 MOST_HOURS = 100_000
 MOST_COUNT = 1_000_000
 MOST_DAYS = 36_600  # a hundred years
+MOST_LIMIT = 1_000_000_000  # a limit this high never binds (and is how one is lifted)
 
 
 def _as_id(value: Any) -> Any:
@@ -255,10 +256,10 @@ class Requirement(Item):
 
 class Limit(Item):
     who: Who = Field(default_factory=Selector)
-    max_days_per_year: int | None = Field(default=None, ge=0, le=MOST_DAYS)
-    max_days_per_month: int | None = Field(default=None, ge=0, le=MOST_DAYS)
-    max_hours_per_year: float | None = Field(default=None, ge=0, le=MOST_HOURS)
-    max_sessions_per_year: int | None = Field(default=None, ge=0, le=MOST_COUNT)
+    max_days_per_year: int | None = Field(default=None, ge=0, le=MOST_LIMIT)
+    max_days_per_month: int | None = Field(default=None, ge=0, le=MOST_LIMIT)
+    max_hours_per_year: float | None = Field(default=None, ge=0, le=MOST_LIMIT)
+    max_sessions_per_year: int | None = Field(default=None, ge=0, le=MOST_LIMIT)
     min_gap_days: int | None = Field(default=None, ge=0, le=MOST_DAYS)
 
 
