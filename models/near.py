@@ -3,45 +3,59 @@
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from collections.abc import Iterable
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
-_DIGITS = re.compile(r"\d+")
+# Numbers, Chinese numerals and single letters standing alone (team-a, 班组A) tell
+# numbered names apart; names that differ only there are not typos of each other.
+_NUMBERING = re.compile(r"\d+|[一二三四五六七八九十百千零〇两]+|(?<![a-z])[a-z](?![a-z])")
+
+
+class Names:
+    """A set of names to find near misses in, indexed once for many look-ups.
+
+    Close means: the same but for case, separators and a plural (``ID`` and ``id``,
+    ``Branch-Secretary`` and ``branch_secretary``, ``unit`` and ``units``), or one edit
+    away (two for words of eight letters or more), an edit being a letter added, dropped,
+    changed or two neighbours swapped. Two words of three letters or fewer must match but
+    for case, separators and plural, and names that differ only in their numbering
+    (``U01`` and ``U02``, ``ROT-2604`` and ``ROT-2605``, ``运维一班`` and ``运维二班``,
+    ``team-a`` and ``team-b``) are never close: numbered names are not typos of each other.
+    """
+
+    def __init__(self, names: Iterable[str]):
+        self._by_normal: dict[str, str] = {}
+        self._by_length: dict[int, list[tuple[str, str, str]]] = defaultdict(list)
+        for name in sorted(set(names)):
+            normal = _normal(name)
+            self._by_normal.setdefault(normal, name)
+            self._by_length[len(normal)].append((name, normal, _NUMBERING.sub("#", normal)))
+
+    def near(self, word: str) -> str | None:
+        """The name ``word`` is most likely a typo of, or None when none is close."""
+        key = _normal(word)
+        same = self._by_normal.get(key)
+        if same is not None and same != word:
+            return same
+        skeleton = _NUMBERING.sub("#", key)
+        best: tuple[int, str] | None = None
+        for length in range(len(key) - 2, len(key) + 3):
+            for name, normal, other_skeleton in self._by_length.get(length, ()):
+                if name == word or other_skeleton == skeleton or normal == key:
+                    continue
+                if min(len(key), length) < 3 or max(len(key), length) < 4:
+                    continue
+                allowed = 2 if min(len(key), length) >= 8 else 1
+                distance = _edits(key, normal, allowed)
+                if distance <= allowed and (best is None or (distance, name) < best):
+                    best = (distance, name)
+        return None if best is None else best[1]
 
 
 def near_miss(word: str, candidates: Iterable[str]) -> str | None:
-    """The candidate ``word`` is most likely a typo of, or None when none is close.
-
-    Close means: the same but for case and separators (``ID`` and ``id``,
-    ``Branch-Secretary`` and ``branch_secretary``, ``unit`` and ``units``), or one edit away (two for words of
-    eight letters or more), an edit being a letter added, dropped, changed or two
-    neighbours swapped. Two words of three letters or fewer must match but for case and
-    separators, and words that differ only in their numbers (``U01`` and ``U02``,
-    ``ROT-2604`` and ``ROT-2605``) are never close: numbered names are not typos of
-    each other.
-    """
-    best: tuple[int, str] | None = None
-    key = _normal(word)
-    for candidate in candidates:
-        if candidate == word:
-            continue
-        other = _normal(candidate)
-        if other == key:
-            distance = 0
-        elif (
-            min(len(key), len(other)) < 3
-            or max(len(key), len(other)) < 4
-            or _DIGITS.sub("#", key) == _DIGITS.sub("#", other)
-        ):
-            continue
-        else:
-            allowed = 2 if min(len(key), len(other)) >= 8 else 1
-            distance = _edits(key, other, allowed)
-            if distance > allowed:
-                continue
-        if best is None or (distance, candidate) < best:
-            best = (distance, candidate)
-    return None if best is None else best[1]
+    """The candidate ``word`` is most likely a typo of (see ``Names``), or None."""
+    return Names(candidates).near(word)
 
 
 def _normal(word: str) -> str:

@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
-from .near import near_miss
+from .near import Names
 from .problems import Problem, Severity
 
 if TYPE_CHECKING:
@@ -73,10 +73,11 @@ def value_typos(scenario: Scenario, strict: bool) -> Iterator[Problem]:
             if value is not None and not (field == "team" and value == member.unit):
                 holders[value].append(member)
         counts = Counter({value: len(members) for value, members in holders.items()})
+        names = Names(named[field])
         for value, members in holders.items():
             if value in named[field]:
                 continue
-            meant = near_miss(value, sorted(named[field]))
+            meant = names.near(value)
             if meant is None or (counts[meant] and counts[meant] <= len(members)):
                 continue
             more = members[1:]

@@ -28,6 +28,9 @@ TUTORIAL = Path(__file__).parents[1] / "scenarios" / "tutorial"
         ("U02", ["U01", "U03"], None),
         ("ROT-2604", ["ROT-2605"], None),
         ("ops", ["opz"], None),
+        ("team-b", ["team-a"], None),
+        ("运维二班", ["运维一班"], None),
+        ("运维检修部", ["运维检修", "调度"], "运维检修"),
         ("office", ["ops", "dispatch", "service"], None),
     ],
 )
@@ -140,10 +143,10 @@ def test_a_rare_value_beside_a_common_named_one_is_suspect() -> None:
 
 
 def test_a_selector_value_no_member_has_suggests_the_member_value() -> None:
-    scenario = _members({"id": "A0", "team": "team-b"})
+    scenario = _members({"id": "A0", "team": "taem-a"})
     assert [str(w) for w in load_scenario(scenario).warnings] == [
         "warning: scenario: requirements[0] (r).who: teams team-a match no member "
-        "(team-a: did you mean team-b?)",
-        "warning: scenario: members[0] (A0).team: team 'team-b' is named by no selector, "
+        "(team-a: did you mean taem-a?)",
+        "warning: scenario: members[0] (A0).team: team 'taem-a' is named by no selector, "
         "audience, limit or requirement; did you mean 'team-a'?",
     ]
