@@ -211,9 +211,12 @@ def documents(draw: st.DrawFn) -> dict[str, Any]:
     return document
 
 
-def as_csv_text(table: list[Any]) -> str:
-    """Rows as a CSV file, as a planner's spreadsheet would save them."""
-    header: list[str] = []
+def as_csv_text(table: list[Any], columns: list[str] | None = None) -> str:
+    """Rows as a CSV file, as a planner's spreadsheet would save them.
+
+    The header holds ``columns`` (when given) and every key the rows use.
+    """
+    header: list[str] = list(columns or [])
     for row in table:
         if isinstance(row, dict):
             header += [str(k) for k in row if str(k) not in header]

@@ -59,7 +59,8 @@ def _written(folder: Path, document: dict[str, Any], as_files: list[str], form: 
     document = dict(document)
     for key in as_files:
         if isinstance(document.get(key), list):
-            (folder / f"{key}.csv").write_text(as_csv_text(document[key]), encoding="utf-8")
+            text = as_csv_text(document[key], None if document[key] else ROW_FIELDS[key])
+            (folder / f"{key}.csv").write_text(text, encoding="utf-8")
             document[key] = f"{key}.csv"
     if form == "json":
         path = folder / "scenario.json"
@@ -167,3 +168,16 @@ def test_every_plan_of_a_valid_random_scenario_checks(document: dict[str, Any]) 
 @given(valid_documents())
 def test_every_plan_of_many_valid_random_scenarios_checks(document: dict[str, Any]) -> None:
     _solve_checked(document)
+
+
+@FAST
+@given(valid_documents(), st.lists(st.sampled_from(TABLES), min_size=1, unique=True))
+def test_a_valid_scenario_reads_the_same_from_csv_tables(
+    document: dict[str, Any], as_files: list[str]
+) -> None:
+    document = {k: v for k, v in document.items() if k != "pinned"}
+    inline = load_scenario(document).model_dump(exclude={"source", "warnings"})
+    with tempfile.TemporaryDirectory() as folder:
+        path = _written(Path(folder), document, as_files, "yaml")
+        from_files = load_scenario(path).model_dump(exclude={"source", "warnings"})
+    assert from_files == inline
