@@ -33,7 +33,7 @@ from .scenario import (
     Together,
 )
 from .selector import SELECTOR_KEYS
-from .tables import TableColumns, read_table, row_name
+from .tables import TableColumns, csv_text, read_table, row_name
 from .validate import cross_check
 from .yaml_text import load_yaml
 
@@ -296,10 +296,8 @@ class _Reader:
         if path.suffix.lower() != ".csv":
             self.error(f"{self.label}: previous", f"{value!r} must be a plan's assignments.csv")
             return None
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            self.error(value, "not UTF-8 text: give a plan's assignments.csv as rotaplan wrote it")
+        text = csv_text(path, self.problems)
+        if text is None:
             return None
         with io.StringIO(text, newline="") as handle:
             reader = csv.DictReader(handle)

@@ -174,18 +174,22 @@ def _header(
 # -- reading the cells ---------------------------------------------------------------------
 
 
-def _csv_grid(path: Path, table: Table) -> list[list[Any]] | None:
+def csv_text(path: Path, problems: list[Problem]) -> str | None:
+    """The text of a CSV file: UTF-8 (with or without BOM), else GB18030 with a note.
+
+    Returns None, with the problem added, for a file that is not CSV text.
+    """
     name = path.name
     data = path.read_bytes()
     if data.startswith(b"PK\x03\x04"):
-        table.problems.append(
+        problems.append(
             Problem(
                 name, "this is an Excel workbook, not CSV text: name it .xlsx, or " + SAVE_AS_UTF8
             )
         )
         return None
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        table.problems.append(
+        problems.append(
             Problem(name, "this is UTF-16 text (Excel's 'Unicode Text'), not CSV: " + SAVE_AS_UTF8)
         )
         return None
@@ -198,14 +202,14 @@ def _csv_grid(path: Path, table: Table) -> list[list[Any]] | None:
         except UnicodeDecodeError:
             line = data[: utf8_error.start].count(b"\n") + 1
             byte = data[utf8_error.start]
-            table.problems.append(
+            problems.append(
                 Problem(
                     f"{name} row {line}",
                     f"byte 0x{byte:02x} is neither UTF-8 nor GB18030 text: " + SAVE_AS_UTF8,
                 )
             )
             return None
-        table.problems.append(
+        problems.append(
             Problem(
                 name,
                 "read as GB18030 (Excel's Chinese encoding), not UTF-8; "
@@ -215,9 +219,17 @@ def _csv_grid(path: Path, table: Table) -> list[list[Any]] | None:
         )
     if "\x00" in text:
         line = text[: text.index("\x00")].count("\n") + 1
-        table.problems.append(
+        problems.append(
             Problem(f"{name} row {line}", "the file holds binary data, not text: " + SAVE_AS_UTF8)
         )
+        return None
+    return text
+
+
+def _csv_grid(path: Path, table: Table) -> list[list[Any]] | None:
+    name = path.name
+    text = csv_text(path, table.problems)
+    if text is None:
         return None
     reader = csv.reader(io.StringIO(text, newline=""))
     grid: list[list[Any]] = []

@@ -237,3 +237,15 @@ def test_solve_prints_one_line_exits_2_and_writes_nothing(
     assert len(lines) == 2 and lines[-1] == "1 problem found; nothing was written."
     assert "Traceback" not in result.output
     assert not out.exists()
+
+
+def test_a_previous_plan_saved_in_gb18030_is_read_with_a_note(folder: Path) -> None:
+    previous = folder / "previous.csv"
+    previous.write_bytes("member_id,session_id,member_name\nA01,ROT-04,张伟\n".encode("gb18030"))
+    edit(folder / "scenario.yaml", "objective:", "previous: previous.csv\nobjective:")
+    loaded = load_scenario(folder / "scenario.yaml")
+    assert loaded.previous == [("A01", "ROT-04")]
+    assert [str(w) for w in loaded.warnings] == [
+        "note: previous.csv: read as GB18030 (Excel's Chinese encoding), not UTF-8; to silence "
+        "this note, save it from the spreadsheet as 'CSV UTF-8 (comma delimited)'"
+    ]
