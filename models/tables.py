@@ -80,8 +80,8 @@ def read_table(path: Path, sheet: str | None, key: str, columns: TableColumns) -
     header = _header(name, key, [_text(c) for c in header_cells], columns, table)
     if header is None:
         return table
-    body = list(records)
-    widths = [len(_trimmed(cells)) for cells in body if _trimmed(cells)]
+    body = [_trimmed(cells) for cells in records]
+    widths = [len(cells) for cells in body if cells]
     if widths and min(widths) > len(header):
         table.problems.append(
             Problem(
@@ -92,7 +92,6 @@ def read_table(path: Path, sheet: str | None, key: str, columns: TableColumns) -
         )
         return table
     for number, cells in enumerate(body, start=2):
-        cells = _trimmed(cells)
         if not cells:
             continue  # empty rows are skipped; they still count in the numbering
         values = {
@@ -112,7 +111,7 @@ def read_table(path: Path, sheet: str | None, key: str, columns: TableColumns) -
             continue
         if values:
             table.rows.append((where, values))
-    if not table.rows and not table.problems:
+    if not table.rows and not any(p.severity == "error" for p in table.problems):
         table.problems.append(Problem(name, f"the table has a header but no {key} rows", "warning"))
     return table
 

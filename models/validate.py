@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .dates import touches_any
-from .near import near_miss
+from .near import Names, near_miss
 from .problems import Problem
 from .rules import history_in_horizon, ineligibility, team_rules
 from .selector import SELECTOR_KEYS
@@ -47,9 +47,14 @@ def cross_check(scenario: Scenario, strict_values: bool = False) -> list[Problem
     return problems
 
 
-def _unknown(kind: str, name: str, known: Iterable[str]) -> str:
+# Suggestions are looked for among this many ids at most: each unknown reference costs a
+# pass over them, and a province's thousands of member ids are numbered, not typed.
+MOST_SUGGESTED = 300
+
+
+def _unknown(kind: str, name: str, known: Collection[str]) -> str:
     """``unknown course 'rotaton'; did you mean 'rotation'?``"""
-    meant = near_miss(name, sorted(known))
+    meant = near_miss(name, known) if len(known) <= MOST_SUGGESTED else None
     return f"unknown {kind} {name!r}" + (f"; did you mean {meant!r}?" if meant else "")
 
 
@@ -164,13 +169,15 @@ def _selector_warnings(scenario: Scenario) -> Iterator[Problem]:
     for member in scenario.members:
         for key, field in MEMBER_FIELD.items():
             values[key].add(getattr(member, field))
+    held: dict[str, Names] = {}  # built when first needed: most scenarios never need one
     for where, selector in selectors(scenario):
         for key in SELECTOR_KEYS:
             wanted = getattr(selector, key) or ()
             unknown = [v for v in wanted if v not in values[key]]
             if unknown:
-                held = sorted(v for v in values[key] if v is not None)
-                hints = [f"{v}: did you mean {m}?" for v in unknown if (m := near_miss(v, held))]
+                if key not in held:
+                    held[key] = Names(v for v in values[key] if v is not None)
+                hints = [f"{v}: did you mean {m}?" for v in unknown if (m := held[key].near(v))]
                 hint = f" ({'; '.join(hints)})" if hints else ""
                 yield Problem(where, f"{key} {', '.join(unknown)} match no member{hint}", "warning")
 
