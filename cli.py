@@ -75,8 +75,8 @@ def _bad_input(error: ScenarioError) -> NoReturn:
     _fail(error, error.exit_code)
 
 
-def _load(path: str) -> LoadedScenario:
-    scenario = load_scenario(path)
+def _load(path: str, strict_values: bool = False) -> LoadedScenario:
+    scenario = load_scenario(path, strict_values=strict_values)
     for warning in scenario.warnings:
         click.echo(str(warning), err=True)
     return scenario
@@ -151,14 +151,23 @@ solve_options = _option_set(
 
 @main.command()
 @scenario_argument
-def validate(scenario: str) -> None:
+@click.option(
+    "--strict-values",
+    is_flag=True,
+    help="A member value that looks like a typo of a name the rules use is an error.",
+)
+def validate(scenario: str, strict_values: bool) -> None:
     """Check a scenario and show what was loaded.
 
-    Example: rotaplan validate scenarios/tutorial/scenario.yaml
+    A member value that no rule names but that is close to one a rule names (a tier
+    'middel' beside 'middle') is a warning; with --strict-values (or strict_values: true
+    in the scenario) it is an error.
+
+    Example: rotaplan validate scenarios/tutorial/scenario.yaml --strict-values
     """
     from models.overview import overview
 
-    loaded = _load(scenario)
+    loaded = _load(scenario, strict_values)
     view = overview(loaded)
     click.echo(f"{loaded.name or scenario}: horizon {loaded.horizon.start} to {loaded.horizon.end}")
     click.echo(f"\n{len(loaded.members)} members by tier and category:")

@@ -9,6 +9,7 @@ from typing import Any, NamedTuple
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 ONE_DAY = dt.timedelta(days=1)
+FIRST_YEAR, LAST_YEAR = 1900, 2199
 
 
 class DateRange(NamedTuple):
@@ -39,18 +40,27 @@ def parse_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         if value.time() != dt.time(0):
             raise ValueError(f"expected a date, got a date and time {value.isoformat()!r}")
-        return value.date()
+        return _in_years(value.date())
     if isinstance(value, dt.date):
-        return value
+        return _in_years(value)
     text = str(value).strip()
     if text.endswith(" 00:00:00"):  # spreadsheet cells read as text
         text = text[: -len(" 00:00:00")]
     if not _ISO_DATE.match(text):
         raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
     try:
-        return dt.date.fromisoformat(text)
+        return _in_years(dt.date.fromisoformat(text))
     except ValueError as error:
+        if str(error).startswith(f"{text!r}"):
+            raise
         raise ValueError(f"{text!r} is not a real date ({error})") from None
+
+
+def _in_years(day: dt.date) -> dt.date:
+    """Dates far from today are typos (2926 for 2026), and would overflow date arithmetic."""
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"'{day}' is not in the years {FIRST_YEAR} to {LAST_YEAR}")
+    return day
 
 
 def parse_range(value: Any) -> DateRange:

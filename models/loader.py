@@ -6,17 +6,17 @@ Every problem is collected before anything is raised, so a planner fixes a file 
 from __future__ import annotations
 
 import csv
+import io
 import json
-import math
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import yaml
 from pydantic import BaseModel, Field, ValidationError
 
+from .near import near_miss
 from .problems import Problem, ScenarioError
 from .scenario import (
     Course,
@@ -34,7 +34,10 @@ from .scenario import (
     Together,
     UnitName,
 )
+from .selector import SELECTOR_KEYS
+from .tables import TableColumns, csv_text, read_table, row_name
 from .validate import cross_check
+from .yaml_text import load_yaml
 
 TABLES: dict[str, type[Item]] = {
     "members": Member,
@@ -51,6 +54,11 @@ LISTS: dict[str, type[Item]] = {
     "team_limits": TeamLimit,
     "together": Together,
 }
+# Every key a row, a window or a selector may have, for "did you mean".
+FIELD_NAMES = sorted(
+    {name for model in (*TABLES.values(), *LISTS.values()) for name in model.model_fields}
+    | {"from", "to", "joining_days", "min_share", "max_share", *SELECTOR_KEYS}
+)
 REQUIRED = ("version", "horizon", "members", "courses", "sessions")
 KNOWN = set(Scenario.model_fields)
 SUFFIXES = (".yaml", ".yml", ".json", ".toml")
@@ -64,7 +72,10 @@ class LoadedScenario(Scenario):
 
 
 def load_scenario(
-    source: str | Path | dict[str, Any], base_dir: str | Path | None = None
+    source: str | Path | dict[str, Any],
+    base_dir: str | Path | None = None,
+    *,
+    strict_values: bool = False,
 ) -> LoadedScenario:
     """Load and validate a scenario from a file path or from a mapping.
 
@@ -75,6 +86,9 @@ def load_scenario(
     base_dir
         For a mapping: the folder that table paths are relative to (default: the
         current folder).
+    strict_values
+        Make a table value that is probably a typo (close to a name the rules use, used
+        by none) an error instead of a warning, as the scenario key ``strict_values`` does.
 
     Raises
     ------
@@ -88,7 +102,7 @@ def load_scenario(
         path = Path(source)
         reader = _Reader(path.resolve().parent, path.name)
         raw = reader.read_document(path)
-    scenario = reader.build(raw)
+    scenario = reader.build(raw, strict_values)
     scenario.source = None if isinstance(source, dict) else Path(source)
     return scenario
 
@@ -139,13 +153,16 @@ class _Reader:
         try:
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as error:
-            raise ScenarioError([Problem(str(path), f"not UTF-8 text ({error.reason})")]) from None
+            line = path.read_bytes()[: error.start].count(b"\n") + 1
+            raise ScenarioError(
+                [Problem(f"{path.name} line {line}", "not UTF-8 text: save the file as UTF-8")]
+            ) from None
         try:
             if path.suffix.lower() == ".json":
                 return json.loads(text)
             if path.suffix.lower() == ".toml":
                 return tomllib.loads(text)
-            return yaml.safe_load(text)
+            return load_yaml(text)
         except json.JSONDecodeError as error:
             where = f"{path.name} line {error.lineno}"
             raise ScenarioError([Problem(where, f"not valid JSON: {error.msg}")]) from None
@@ -157,12 +174,14 @@ class _Reader:
             problem = getattr(error, "problem", None) or str(error)
             raise ScenarioError([Problem(where, f"not valid YAML: {problem}")]) from None
 
-    def build(self, raw: Any) -> LoadedScenario:
+    def build(self, raw: Any, strict_values: bool = False) -> LoadedScenario:
         if not isinstance(raw, dict):
             raise ScenarioError([Problem(self.label, "a scenario is a mapping of keys")])
         for key in raw:
             if key not in KNOWN:
-                self.error(f"{self.label}: {key}", f"unknown key {key!r}")
+                meant = near_miss(str(key), sorted(KNOWN))
+                hint = f"; did you mean {meant!r}?" if meant else ""
+                self.error(f"{self.label}: {key}", f"unknown key {key!r}{hint}")
         for key in REQUIRED:
             if raw.get(key) is None:
                 self.error(self.label, f"missing required key {key!r}")
@@ -170,9 +189,10 @@ class _Reader:
         fields: dict[str, Any] = {}
         for key, value in raw.items():
             if key in TABLES:
-                fields[key] = self.read_items(key, TABLES[key], self.table(key, value))
+                in_table = isinstance(value, str)
+                fields[key] = self.read_items(TABLES[key], self.table(key, value), in_table)
             elif key in LISTS:
-                fields[key] = self.read_items(key, LISTS[key], self.inline(key, value))
+                fields[key] = self.read_items(LISTS[key], self.inline(key, value), False)
             elif key == "horizon":
                 fields[key] = self.read_one(f"{self.label}: horizon", Horizon, value)
             elif key == "previous":
@@ -186,7 +206,9 @@ class _Reader:
             for item in error.errors():
                 self.error(f"{self.label}: {_key_path(item['loc'])}", _explain(item))
             raise ScenarioError(self.problems) from None
-        self.problems.extend(cross_check(scenario))
+        self.problems.extend(
+            cross_check(scenario, strict_values=strict_values or scenario.strict_values)
+        )
         self.fail_if_errors()
         scenario.warnings = list(self.problems)
         return scenario
@@ -199,7 +221,9 @@ class _Reader:
         if not isinstance(value, list):
             self.error(f"{self.label}: {key}", "must be a list")
             return []
-        return [(f"{self.label}: {key}[{i}]", row) for i, row in enumerate(value)]
+        return [
+            (f"{self.label}: {key}[{i}]{row_name(key, row)}", row) for i, row in enumerate(value)
+        ]
 
     def table(self, key: str, value: Any) -> list[tuple[str, dict[str, Any]]]:
         if isinstance(value, list) or value is None:
@@ -212,35 +236,31 @@ class _Reader:
         path, sheet = self.resolve(key, value)
         if path is None:
             return []
-        try:
-            frame = _read_frame(path, sheet)
-        except Exception as error:
-            self.error(value, f"cannot read {key} table: {error}")
-            return []
         model = TABLES[key]
-        known = {name for name in model.model_fields} | {
-            f.alias for f in model.model_fields.values() if f.alias
-        }
-        extra = [str(c) for c in frame.columns if str(c) not in known]
-        if extra:
-            self.warn(value, f"columns {', '.join(extra)} are not part of {key}; kept, not used")
-        rows = []
-        for index, record in enumerate(frame.to_dict("records")):
-            cells = {str(k): _cell(v) for k, v in record.items() if str(k) not in extra}
-            cells = {k: v for k, v in cells.items() if v is not None}
-            if cells:
-                # Row 1 is the header, as a spreadsheet shows it.
-                rows.append((f"{path.name} row {index + 2}", cells))
-        return rows
+        fields = model.model_fields
+        columns = TableColumns(
+            known=set(fields) | {f.alias for f in fields.values() if f.alias},
+            required=[f.alias or name for name, f in fields.items() if f.is_required()],
+        )
+        table = read_table(path, sheet, key, columns)
+        self.problems.extend(table.problems)
+        return table.rows
 
     def resolve(self, key: str, value: str) -> tuple[Path | None, str | None]:
         name, _, sheet = value.partition("#")
-        path = (self.base / name).resolve()
+        try:
+            path = (self.base / name).resolve()
+            is_file = path.is_file()
+        except (OSError, ValueError):  # a null byte, a name too long for the system
+            self.error(f"{self.label}: {key}", f"{value!r} is not a file name")
+            return None, None
         if not path.is_relative_to(self.base):
             self.error(f"{self.label}: {key}", f"{value!r} lies outside the scenario's folder")
             return None, None
-        if not path.is_file():
-            self.error(f"{self.label}: {key}", f"no such file {value!r}")
+        if not is_file:
+            near = near_miss(name, _file_names(self.base))
+            hint = f"; did you mean {near!r}?" if near else ""
+            self.error(f"{self.label}: {key}", f"no such file {value!r}{hint}")
             return None, None
         if path.suffix.lower() not in (".csv", ".xlsx"):
             self.error(f"{self.label}: {key}", f"{value!r} is not a .csv or .xlsx file")
@@ -248,21 +268,21 @@ class _Reader:
         return path, sheet or None
 
     def read_items(
-        self, key: str, model: type[Item], rows: list[tuple[str, dict[str, Any]]]
+        self, model: type[Item], rows: list[tuple[str, dict[str, Any]]], in_table: bool
     ) -> list[Item]:
         items = []
         for where, row in rows:
-            item = self.read_one(where, model, row, in_table=" row " in where)
+            item = self.read_one(where, model, row, in_table)
             if item is not None:
                 items.append(item)
         return items
 
     def read_one(self, where: str, model: type[Item], row: Any, in_table: bool = False) -> Any:
         if not isinstance(row, dict):
-            self.error(where, f"must be a mapping, not {type(row).__name__}")
+            self.error(where, f"must be a mapping of keys and values, not {_kind(row)}")
             return None
         try:
-            return model.model_validate(row).placed(where)
+            return model.model_validate(row).placed(where, in_table)
         except ValidationError as error:
             for item in error.errors():
                 loc = _key_path(item["loc"])
@@ -280,43 +300,35 @@ class _Reader:
         if path.suffix.lower() != ".csv":
             self.error(f"{self.label}: previous", f"{value!r} must be a plan's assignments.csv")
             return None
-        with open(path, newline="", encoding="utf-8-sig") as handle:
+        text = csv_text(path, self.problems)
+        if text is None:
+            return None
+        with io.StringIO(text, newline="") as handle:
             reader = csv.DictReader(handle)
             columns = reader.fieldnames or []
             if "member_id" not in columns or "session_id" not in columns:
                 self.error(value, "an assignments file needs columns member_id and session_id")
                 return None
-            return [(row["member_id"].strip(), row["session_id"].strip()) for row in reader]
+            return [
+                ((row["member_id"] or "").strip(), (row["session_id"] or "").strip())
+                for row in reader
+            ]
 
 
-def _read_frame(path: Path, sheet: str | None) -> pd.DataFrame:
-    if path.suffix.lower() == ".xlsx":
-        return pd.read_excel(path, sheet_name=sheet or 0, dtype=object)
-    # Blank lines are kept so that row numbers match what a spreadsheet shows.
-    return pd.read_csv(
-        path,
-        dtype=str,
-        keep_default_na=False,
-        na_filter=False,
-        encoding="utf-8-sig",
-        skip_blank_lines=False,
-    )
+def _file_names(folder: Path) -> list[str]:
+    """The files in a folder, for "did you mean" (none when it cannot be listed)."""
+    try:
+        return sorted(p.name for p in folder.iterdir() if p.is_file())
+    except OSError:
+        return []
 
 
-def _cell(value: Any) -> Any:
-    """A table cell as a scenario value: empty is no value, dates are dates."""
+def _kind(value: Any) -> str:
     if value is None:
-        return None
-    if isinstance(value, float):
-        if math.isnan(value):
-            return None
-        return int(value) if value.is_integer() else value
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    if isinstance(value, str):
-        value = value.strip()
-        return value or None
-    return value
+        return "nothing (an empty entry)"
+    if isinstance(value, list):
+        return "a list"
+    return f"{type(value).__name__} {value!r}"
 
 
 def _key_path(loc: tuple[Any, ...]) -> str:
@@ -331,9 +343,16 @@ def _key_path(loc: tuple[Any, ...]) -> str:
     return "".join(parts)
 
 
+def _unknown_key(error: dict[str, Any]) -> str:
+    key = str(error["loc"][-1]) if error["loc"] else ""
+    meant = near_miss(key, FIELD_NAMES)
+    hint = f"; did you mean {meant!r}?" if meant else ""
+    return f"unknown key (value {error['input']!r}){hint}"
+
+
 _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "missing": lambda e: "missing required field",
-    "extra_forbidden": lambda e: f"unknown key (value {e['input']!r})",
+    "extra_forbidden": _unknown_key,
     "literal_error": lambda e: f"{e['msg'].lower()}, got {e['input']!r}",
 }
 

@@ -7,15 +7,23 @@ from typing import Literal
 
 from .errors import RotaplanError
 
+Severity = Literal["error", "warning", "note"]
+
 
 @dataclass(frozen=True)
 class Problem:
+    """One thing to tell the planner: an error stops the command, a warning or note not.
+
+    A warning is probably a mistake in the input; a note says how the input was read
+    (a table in another encoding), so that nothing happens without a word.
+    """
+
     where: str
     message: str
-    severity: Literal["error", "warning"] = "error"
+    severity: Severity = "error"
 
     def __str__(self) -> str:
-        prefix = "warning: " if self.severity == "warning" else ""
+        prefix = "" if self.severity == "error" else f"{self.severity}: "
         return f"{prefix}{self.where}: {self.message}"
 
 

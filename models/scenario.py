@@ -28,11 +28,23 @@ Term = Literal["unmet", "changes", "imbalance", "attendances", "cost", "avoid"]
 TERMS: tuple[Term, ...] = ("unmet", "changes", "imbalance", "attendances", "cost", "avoid")
 DEFAULT_OBJECTIVE: list[Term] = list(TERMS)
 
+# Upper bounds far above any real scenario, so that a typo (an extra few zeros) is an
+# error naming its place rather than an overflow deep in the solver's integer arithmetic.
+MOST_PEOPLE = 1_000_000
+MOST_MONEY = 1_000_000_000
+MOST_HOURS = 100_000
+MOST_COUNT = 1_000_000
+MOST_DAYS = 36_600  # a hundred years
+MOST_LIMIT = 1_000_000_000  # a limit this high never binds (and is how one is lifted)
+
 
 def _as_id(value: Any) -> Any:
     # YAML reads 2024 or 1.0 as numbers; ids are text.
     if isinstance(value, bool):
-        return value
+        raise ValueError(
+            f"{value} is not an id: YAML reads yes, no, on, off, true and false as true or "
+            "false; write the id in quotes"
+        )
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, (int, float)):
@@ -47,16 +59,24 @@ def _as_id(value: Any) -> Any:
 class Item(BaseModel):
     """Base of every scenario row: unknown keys are errors, and it knows where it came from."""
 
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+    # Infinite or NaN numbers (YAML's .inf, .nan) would reach the solver's arithmetic.
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, allow_inf_nan=False)
     _where: str = PrivateAttr(default="")
+    _in_table: bool = PrivateAttr(default=False)
 
     @property
     def where(self) -> str:
+        """The file and row (or key path) it was read from, with its id when it has one."""
         return self._where
 
-    def placed(self, where: str) -> Item:
+    def placed(self, where: str, in_table: bool = False) -> Item:
         self._where = where
+        self._in_table = in_table
         return self
+
+    def at(self, field: str) -> str:
+        """Where one of its fields is: ``members.csv row 3 (A02), column team``."""
+        return f"{self._where}, column {field}" if self._in_table else f"{self._where}.{field}"
 
 
 class Member(Item):
@@ -114,7 +134,7 @@ class MixRule(Item):
 class Course(Item):
     id: Id
     label: str | None = None
-    hours: float = Field(gt=0)
+    hours: float = Field(gt=0, le=MOST_HOURS)
     away: bool = True
     audience: Who = Field(default_factory=Selector)
     repeatable: bool = False
@@ -130,11 +150,11 @@ class Session(Item):
     course: Id
     start: Date
     end: Date | None = None
-    capacity: int = Field(ge=1)
-    min_size: int = Field(default=0, ge=0)
-    hours: float | None = Field(default=None, gt=0)
-    seat_cost: int = Field(default=0, ge=0)
-    fixed_cost: int = Field(default=0, ge=0)
+    capacity: int = Field(ge=1, le=MOST_PEOPLE)
+    min_size: int = Field(default=0, ge=0, le=MOST_PEOPLE)
+    hours: float | None = Field(default=None, gt=0, le=MOST_HOURS)
+    seat_cost: int = Field(default=0, ge=0, le=MOST_MONEY)
+    fixed_cost: int = Field(default=0, ge=0, le=MOST_MONEY)
     audience: Who = Field(default_factory=Selector)
     location: str | None = None
 
@@ -171,7 +191,7 @@ class FixedWindow(Item):
 
 
 class JoiningWindow(Item):
-    joining_days: int = Field(ge=1)
+    joining_days: int = Field(ge=1, le=MOST_DAYS)
 
     def __str__(self) -> str:
         return f"first {self.joining_days} days after joining"
@@ -200,10 +220,10 @@ class Requirement(Item):
     id: Id
     who: Who = Field(default_factory=Selector)
     window: Annotated[Window, BeforeValidator(_parse_window)] = "horizon"
-    weight: int = Field(default=1, ge=1)
+    weight: int = Field(default=1, ge=1, le=MOST_COUNT)
     courses: list[Id] | None = None
-    count: int | None = Field(default=None, ge=1)
-    min_hours: float | None = Field(default=None, gt=0)
+    count: int | None = Field(default=None, ge=1, le=MOST_COUNT)
+    min_hours: float | None = Field(default=None, gt=0, le=MOST_HOURS)
     balance: bool = False
     label: str | None = None
 
@@ -236,11 +256,11 @@ class Requirement(Item):
 
 class Limit(Item):
     who: Who = Field(default_factory=Selector)
-    max_days_per_year: int | None = Field(default=None, ge=0)
-    max_days_per_month: int | None = Field(default=None, ge=0)
-    max_hours_per_year: float | None = Field(default=None, ge=0)
-    max_sessions_per_year: int | None = Field(default=None, ge=0)
-    min_gap_days: int | None = Field(default=None, ge=0)
+    max_days_per_year: int | None = Field(default=None, ge=0, le=MOST_LIMIT)
+    max_days_per_month: int | None = Field(default=None, ge=0, le=MOST_LIMIT)
+    max_hours_per_year: float | None = Field(default=None, ge=0, le=MOST_LIMIT)
+    max_sessions_per_year: int | None = Field(default=None, ge=0, le=MOST_LIMIT)
+    min_gap_days: int | None = Field(default=None, ge=0, le=MOST_DAYS)
 
 
 LIMIT_FIELDS = (
@@ -255,7 +275,7 @@ LIMIT_FIELDS = (
 class TeamLimit(Item):
     teams: list[Id] | None = None
     units: list[Id] | None = None
-    max_away: int | None = Field(default=None, ge=0)
+    max_away: int | None = Field(default=None, ge=0, le=MOST_PEOPLE)
     max_away_share: float | None = Field(default=None, gt=0, le=1)
     blackout: Ranges = Field(default_factory=list)
 
@@ -339,6 +359,7 @@ class Scenario(BaseModel):
     previous: list[tuple[str, str]] | None = None
     objective: list[Term] = Field(default_factory=lambda: list(DEFAULT_OBJECTIVE))
     strict: bool = False
+    strict_values: bool = False
     units: list[UnitName] = Field(default_factory=list)
     teams: list[TeamName] = Field(default_factory=list)
 

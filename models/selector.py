@@ -8,10 +8,10 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, field_validator
 
+from .yaml_text import load_yaml
+
 if TYPE_CHECKING:
     from .scenario import Member
-
-_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 SELECTOR_KEYS = ("tiers", "tracks", "categories", "units", "teams", "members")
 
@@ -73,6 +73,8 @@ def parse_selector(value: Any) -> Any:
         return Selector()
     if isinstance(value, str):
         return _selector_from_text(value.strip())
+    if isinstance(value, (list, tuple)):
+        raise ValueError("a selector is a mapping such as {tiers: [leadership]}, not a list")
     return value
 
 
@@ -82,7 +84,7 @@ def _selector_from_text(text: str) -> Selector:
     if not text:
         return Selector()
     try:
-        parsed = yaml.load(text, Loader=_Loader)
+        parsed = load_yaml(text)
     except yaml.YAMLError:
         raise ValueError(f"{text!r} is not a selector such as {{units: [U01]}}") from None
     if parsed is None:

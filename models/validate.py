@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .dates import touches_any
+from .near import Names, near_miss
 from .problems import Problem
 from .rules import history_in_horizon, ineligibility, team_rules
-from .selector import SELECTOR_KEYS, Selector
+from .selector import SELECTOR_KEYS
+from .values import selectors, value_typos
 
 if TYPE_CHECKING:
     from .scenario import Course, Member, Requirement, Scenario, Session
@@ -24,8 +26,11 @@ MEMBER_FIELD = {
 }
 
 
-def cross_check(scenario: Scenario) -> list[Problem]:
-    """Every problem that needs more than one row to see; errors and warnings."""
+def cross_check(scenario: Scenario, strict_values: bool = False) -> list[Problem]:
+    """Every problem that needs more than one row to see; errors and warnings.
+
+    With ``strict_values``, a member value that is probably a typo is an error.
+    """
     checks = (
         _duplicate_ids,
         _session_problems,
@@ -37,7 +42,20 @@ def cross_check(scenario: Scenario) -> list[Problem]:
         _selector_warnings,
         _team_warnings,
     )
-    return [problem for check in checks for problem in check(scenario)]
+    problems = [problem for check in checks for problem in check(scenario)]
+    problems.extend(value_typos(scenario, strict_values))
+    return problems
+
+
+# Suggestions are looked for among this many ids at most: each unknown reference costs a
+# pass over them, and a province's thousands of member ids are numbered, not typed.
+MOST_SUGGESTED = 300
+
+
+def _unknown(kind: str, name: str, known: Collection[str]) -> str:
+    """``unknown course 'rotaton'; did you mean 'rotation'?``"""
+    meant = near_miss(name, known) if len(known) <= MOST_SUGGESTED else None
+    return f"unknown {kind} {name!r}" + (f"; did you mean {meant!r}?" if meant else "")
 
 
 def _duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
@@ -52,9 +70,8 @@ def _duplicate_ids(scenario: Scenario) -> Iterator[Problem]:
         for item in items:
             item_id = item.id
             if item_id in first:
-                yield Problem(
-                    item.where, f"duplicate {kind} id {item_id!r} (first at {first[item_id]})"
-                )
+                earlier = first[item_id].removesuffix(f" ({item_id})")
+                yield Problem(item.where, f"duplicate {kind} id {item_id!r} (first at {earlier})")
             else:
                 first[item_id] = item.where
 
@@ -63,23 +80,20 @@ def _session_problems(scenario: Scenario) -> Iterator[Problem]:
     horizon = scenario.horizon
     for session in scenario.sessions:
         if session.course not in scenario.course_by_id:
-            yield Problem(
-                session.where, f"session {session.id} has unknown course {session.course!r}"
-            )
+            yield Problem(session.where, _unknown("course", session.course, scenario.course_by_id))
         if session.start < horizon.start or session.last_day > horizon.end:
             yield Problem(
                 session.where,
-                f"session {session.id} ({session.start}/{session.last_day}) lies outside the "
-                f"horizon {horizon.start}/{horizon.end}",
+                f"{session.start}/{session.last_day} lies outside the horizon "
+                f"{horizon.start}/{horizon.end}",
             )
         closed = [r for r in scenario.closed if r.touches(session.start, session.last_day)]
         if closed:
-            yield Problem(session.where, f"session {session.id} runs on closed days {closed[0]}")
+            yield Problem(session.where, f"runs on closed days {closed[0]}")
         if session.min_size > session.capacity:
             yield Problem(
                 session.where,
-                f"session {session.id} has min_size {session.min_size} above capacity "
-                f"{session.capacity}",
+                f"min_size {session.min_size} is above capacity {session.capacity}",
             )
 
 
@@ -87,19 +101,16 @@ def _requirement_problems(scenario: Scenario) -> Iterator[Problem]:
     for requirement in scenario.requirements:
         for course in requirement.courses or []:
             if course not in scenario.course_by_id:
-                yield Problem(
-                    requirement.where,
-                    f"requirement {requirement.id} names unknown course {course!r}",
-                )
+                yield Problem(requirement.where, _unknown("course", course, scenario.course_by_id))
 
 
 def _together_problems(scenario: Scenario) -> Iterator[Problem]:
     for group in scenario.together:
         if group.course not in scenario.course_by_id:
-            yield Problem(group.where, f"together names unknown course {group.course!r}")
+            yield Problem(group.where, _unknown("course", group.course, scenario.course_by_id))
         for member_id in group.members:
             if member_id not in scenario.member_by_id:
-                yield Problem(group.where, f"together names unknown member {member_id!r}")
+                yield Problem(group.where, _unknown("member", member_id, scenario.member_by_id))
         repeated = [m for m, n in Counter(group.members).items() if n > 1]
         if repeated:
             yield Problem(group.where, f"together lists {', '.join(repeated)} more than once")
@@ -108,9 +119,9 @@ def _together_problems(scenario: Scenario) -> Iterator[Problem]:
 def _history_problems(scenario: Scenario) -> Iterator[Problem]:
     for row in scenario.history:
         if row.member not in scenario.member_by_id:
-            yield Problem(row.where, f"history names unknown member {row.member!r}")
+            yield Problem(row.where, _unknown("member", row.member, scenario.member_by_id))
         if row.course not in scenario.course_by_id:
-            yield Problem(row.where, f"history names unknown course {row.course!r}")
+            yield Problem(row.where, _unknown("course", row.course, scenario.course_by_id))
 
 
 def _pinned_problems(scenario: Scenario) -> Iterator[Problem]:
@@ -120,9 +131,9 @@ def _pinned_problems(scenario: Scenario) -> Iterator[Problem]:
     for row in scenario.pinned:
         member = scenario.member_by_id.get(row.member)
         if member is None:
-            yield Problem(row.where, f"pinned names unknown member {row.member!r}")
+            yield Problem(row.where, _unknown("member", row.member, scenario.member_by_id))
         if row.session not in scenario.session_by_id:
-            yield Problem(row.where, f"pinned names unknown session {row.session!r}")
+            yield Problem(row.where, _unknown("session", row.session, scenario.session_by_id))
         if member is None or row.session not in scenario.session_by_id:
             continue
         if scenario.session_by_id[row.session].course not in scenario.course_by_id:
@@ -152,31 +163,23 @@ def _objective_problems(scenario: Scenario) -> Iterator[Problem]:
         yield Problem("objective", f"terms listed more than once: {', '.join(repeated)}")
 
 
-def _selectors(scenario: Scenario) -> Iterator[tuple[str, Selector]]:
-    for course in scenario.courses:
-        yield f"{course.where}.audience", course.audience
-        for i, rule in enumerate(course.mix):
-            yield f"{course.where}.mix[{i}].who", rule.who
-    for session in scenario.sessions:
-        yield f"{session.where}, column audience", session.audience
-    for requirement in scenario.requirements:
-        yield f"{requirement.where}.who", requirement.who
-    for limit in scenario.limits:
-        yield f"{limit.where}.who", limit.who
-
-
 def _selector_warnings(scenario: Scenario) -> Iterator[Problem]:
     """Selector values that no member has are usually typos; they are warnings."""
     values: dict[str, set[str | None]] = defaultdict(set)
     for member in scenario.members:
         for key, field in MEMBER_FIELD.items():
             values[key].add(getattr(member, field))
-    for where, selector in _selectors(scenario):
+    held: dict[str, Names] = {}  # built when first needed: most scenarios never need one
+    for where, selector in selectors(scenario):
         for key in SELECTOR_KEYS:
             wanted = getattr(selector, key) or ()
             unknown = [v for v in wanted if v not in values[key]]
             if unknown:
-                yield Problem(where, f"{key} {', '.join(unknown)} match no member", "warning")
+                if key not in held:
+                    held[key] = Names(v for v in values[key] if v is not None)
+                hints = [f"{v}: did you mean {m}?" for v in unknown if (m := held[key].near(v))]
+                hint = f" ({'; '.join(hints)})" if hints else ""
+                yield Problem(where, f"{key} {', '.join(unknown)} match no member{hint}", "warning")
 
 
 def _team_warnings(scenario: Scenario) -> Iterator[Problem]:
@@ -185,10 +188,14 @@ def _team_warnings(scenario: Scenario) -> Iterator[Problem]:
     for entry in scenario.team_limits:
         for team in entry.teams or []:
             if team not in teams:
-                yield Problem(entry.where, f"team {team} has no members", "warning")
+                meant = near_miss(team, sorted(teams))
+                hint = f"; did you mean {meant}?" if meant else ""
+                yield Problem(entry.where, f"team {team} has no members{hint}", "warning")
         for unit in entry.units or []:
             if unit not in units:
-                yield Problem(entry.where, f"unit {unit} has no members", "warning")
+                meant = near_miss(unit, sorted(units))
+                hint = f"; did you mean {meant}?" if meant else ""
+                yield Problem(entry.where, f"unit {unit} has no members{hint}", "warning")
         if not all(touches_any(r.start, r.end, [scenario.horizon.range]) for r in entry.blackout):
             yield Problem(entry.where, "a blackout lies outside the horizon", "warning")
     for team, rule in team_rules(scenario).items():

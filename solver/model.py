@@ -218,7 +218,7 @@ class RotaModel:
         instance = self.instance
         scenario = instance.scenario
         repeatable = np.array(
-            [scenario.course_by_id[s.course].repeatable for s in scenario.sessions]
+            [scenario.course_by_id[s.course].repeatable for s in scenario.sessions], dtype=bool
         )
         course_of = np.array([s.course for s in scenario.sessions], dtype=object)
         for m in self.scope.members:

@@ -60,7 +60,9 @@ def test_the_unbroken_scenario_loads_without_warnings(folder: Folder) -> None:
 
 def test_unknown_top_level_key(folder: Folder) -> None:
     folder.edit(SCENARIO, "closed:", "closd:")
-    assert folder.problems() == ["scenario.yaml: closd: unknown key 'closd'"]
+    assert folder.problems() == [
+        "scenario.yaml: closd: unknown key 'closd'; did you mean 'closed'?"
+    ]
 
 
 def test_missing_top_level_key(folder: Folder) -> None:
@@ -70,7 +72,9 @@ def test_missing_top_level_key(folder: Folder) -> None:
 
 def test_unknown_key_in_a_course(folder: Folder) -> None:
     folder.edit(SCENARIO, "hours: 8, away: false", "hours: 8, awy: false")
-    assert folder.problems() == ["scenario.yaml: courses[1].awy: unknown key (value False)"]
+    assert folder.problems() == [
+        "scenario.yaml: courses[1] (elearn).awy: unknown key (value False); did you mean 'away'?"
+    ]
 
 
 def test_invalid_yaml_names_the_line(folder: Folder) -> None:
@@ -97,7 +101,7 @@ def test_invalid_json_names_the_line(tmp_path: Path) -> None:
 
 def test_member_without_tier(folder: Folder) -> None:
     folder.edit(MEMBERS, "A02,王芳,grassroots,", "A02,王芳,,")
-    assert folder.problems() == ["members.csv row 3, column tier: missing required field"]
+    assert folder.problems() == ["members.csv row 3 (A02), column tier: missing required field"]
 
 
 def test_member_without_tier_in_xlsx(folder: Folder) -> None:
@@ -105,33 +109,35 @@ def test_member_without_tier_in_xlsx(folder: Folder) -> None:
     members.loc[2, "tier"] = ""
     members.to_excel(folder.root / "members.xlsx", index=False)
     folder.edit(SCENARIO, "members: members.csv", "members: members.xlsx")
-    assert folder.problems() == ["members.xlsx row 4, column tier: missing required field"]
+    assert folder.problems() == ["members.xlsx row 4 (A03), column tier: missing required field"]
 
 
 def test_bad_date_in_a_row(folder: Folder) -> None:
     folder.edit(SESSIONS, "ROT-10,rotation,2026-10-20", "ROT-10,rotation,2026-13-20")
     assert folder.problems() == [
-        "sessions.csv row 3, column start: '2026-13-20' is not a real date (month must be in 1..12)"
+        "sessions.csv row 3 (ROT-10), column start: '2026-13-20' is not a real date (month must be in 1..12)"
     ]
 
 
 def test_date_in_another_format(folder: Folder) -> None:
     folder.edit(MEMBERS, "2025-11-01", "01.11.2025")
     assert folder.problems() == [
-        "members.csv row 3, column joined: '01.11.2025' is not a date in the form YYYY-MM-DD"
+        "members.csv row 3 (A02), column joined: '01.11.2025' is not a date in the form YYYY-MM-DD"
     ]
 
 
 def test_range_ending_before_it_starts(folder: Folder) -> None:
     folder.edit(MEMBERS, "2026-09-01/2026-09-05", "2026-09-05/2026-09-01")
     assert folder.problems() == [
-        "members.csv row 3, column unavailable: range 2026-09-05/2026-09-01 ends before it starts"
+        "members.csv row 3 (A02), column unavailable: range 2026-09-05/2026-09-01 ends before it starts"
     ]
 
 
 def test_session_ending_before_it_starts(folder: Folder) -> None:
     folder.edit(SESSIONS, "2026-10-20,2026-10-22", "2026-10-22,2026-10-20")
-    assert folder.problems() == ["sessions.csv row 3: end 2026-10-20 is before start 2026-10-22"]
+    assert folder.problems() == [
+        "sessions.csv row 3 (ROT-10): end 2026-10-20 is before start 2026-10-22"
+    ]
 
 
 def test_horizon_ending_before_it_starts(folder: Folder) -> None:
@@ -148,7 +154,7 @@ def test_fixed_window_ending_before_it_starts(folder: Folder) -> None:
         "window: {from: 2026-06-30, to: 2026-03-01}",
     )
     assert folder.problems() == [
-        "scenario.yaml: requirements[2].window: window ends (2026-03-01) before it starts "
+        "scenario.yaml: requirements[2] (orient).window: window ends (2026-03-01) before it starts "
         "(2026-06-30)"
     ]
 
@@ -160,14 +166,15 @@ def test_duplicate_member_id(folder: Folder) -> None:
     folder.edit(MEMBERS, "A03,李强", "A01,李强")
     problems = folder.problems()
     assert (
-        problems[0] == "members.csv row 4: duplicate member id 'A01' (first at members.csv row 2)"
+        problems[0]
+        == "members.csv row 4 (A01): duplicate member id 'A01' (first at members.csv row 2)"
     )
 
 
 def test_duplicate_session_id(folder: Folder) -> None:
     folder.edit(SESSIONS, "EL-06,", "ROT-04,")
     assert folder.problems() == [
-        "sessions.csv row 4: duplicate session id 'ROT-04' (first at sessions.csv row 2)"
+        "sessions.csv row 4 (ROT-04): duplicate session id 'ROT-04' (first at sessions.csv row 2)"
     ]
 
 
@@ -178,49 +185,49 @@ def test_duplicate_session_id(folder: Folder) -> None:
             SESSIONS,
             "EL-06,elearn",
             "EL-06,elearning",
-            "sessions.csv row 4: session EL-06 has unknown course 'elearning'",
+            "sessions.csv row 4 (EL-06): unknown course 'elearning'",
         ),
         (
             SCENARIO,
             "courses: [rotation], weight",
             "courses: [rotaton], weight",
-            "scenario.yaml: requirements[0]: requirement rotate names unknown course 'rotaton'",
+            "scenario.yaml: requirements[0] (rotate): unknown course 'rotaton'; did you mean 'rotation'?",
         ),
         (
             SCENARIO,
             "{member: A01, session: ROT-04}",
             "{member: A09, session: ROT-04}",
-            "scenario.yaml: pinned[0]: pinned names unknown member 'A09'",
+            "scenario.yaml: pinned[0] (A09, ROT-04): unknown member 'A09'",
         ),
         (
             SCENARIO,
             "{member: A01, session: ROT-04}",
             "{member: A01, session: ROT-05}",
-            "scenario.yaml: pinned[0]: pinned names unknown session 'ROT-05'",
+            "scenario.yaml: pinned[0] (A01, ROT-05): unknown session 'ROT-05'",
         ),
         (
             SCENARIO,
             "{member: A02, course: elearn",
             "{member: B02, course: elearn",
-            "scenario.yaml: history[0]: history names unknown member 'B02'",
+            "scenario.yaml: history[0] (B02, elearn): unknown member 'B02'",
         ),
         (
             SCENARIO,
             "{member: A02, course: elearn",
             "{member: A02, course: elarn",
-            "scenario.yaml: history[0]: history names unknown course 'elarn'",
+            "scenario.yaml: history[0] (A02, elarn): unknown course 'elarn'; did you mean 'elearn'?",
         ),
         (
             SCENARIO,
             "members: [A01, A02]",
             "members: [A01, A07]",
-            "scenario.yaml: together[0]: together names unknown member 'A07'",
+            "scenario.yaml: together[0] (rotation): unknown member 'A07'",
         ),
         (
             SCENARIO,
             "{course: rotation, members",
             "{course: rotaton, members",
-            "scenario.yaml: together[0]: together names unknown course 'rotaton'",
+            "scenario.yaml: together[0] (rotaton): unknown course 'rotaton'; did you mean 'rotation'?",
         ),
     ],
     ids=[
@@ -247,7 +254,7 @@ def test_reference_to_something_unknown(
 def test_session_outside_the_horizon(folder: Folder) -> None:
     folder.edit(SESSIONS, "EL-06,elearn,2026-06-12", "EL-06,elearn,2027-01-12")
     assert folder.problems() == [
-        "sessions.csv row 4: session EL-06 (2027-01-12/2027-01-12) lies outside the horizon "
+        "sessions.csv row 4 (EL-06): 2027-01-12/2027-01-12 lies outside the horizon "
         "2026-01-01/2026-12-31"
     ]
 
@@ -255,15 +262,13 @@ def test_session_outside_the_horizon(folder: Folder) -> None:
 def test_session_on_a_closed_day(folder: Folder) -> None:
     folder.edit(SESSIONS, "2026-10-20,2026-10-22", "2026-09-30,2026-10-02")
     assert folder.problems() == [
-        "sessions.csv row 3: session ROT-10 runs on closed days 2026-10-01/2026-10-07"
+        "sessions.csv row 3 (ROT-10): runs on closed days 2026-10-01/2026-10-07"
     ]
 
 
 def test_min_size_above_capacity(folder: Folder) -> None:
     folder.edit(SESSIONS, "2026-10-22,10,2", "2026-10-22,10,12")
-    assert folder.problems() == [
-        "sessions.csv row 3: session ROT-10 has min_size 12 above capacity 10"
-    ]
+    assert folder.problems() == ["sessions.csv row 3 (ROT-10): min_size 12 is above capacity 10"]
 
 
 # -- numbers --------------------------------------------------------------------------
@@ -276,21 +281,21 @@ def test_min_size_above_capacity(folder: Folder) -> None:
             SESSIONS,
             "2026-10-22,10,2",
             "2026-10-22,-1,0",
-            "sessions.csv row 3, column capacity: input should be greater than or equal to 1 "
+            "sessions.csv row 3 (ROT-10), column capacity: input should be greater than or equal to 1 "
             "(got '-1')",
         ),
         (
             SESSIONS,
             "2026-10-22,10,2,,300",
             "2026-10-22,10,2,,-300",
-            "sessions.csv row 3, column seat_cost: input should be greater than or equal to 0 "
+            "sessions.csv row 3 (ROT-10), column seat_cost: input should be greater than or equal to 0 "
             "(got '-300')",
         ),
         (
             SCENARIO,
             "weight: 10",
             "weight: -1",
-            "scenario.yaml: requirements[0].weight: input should be greater than or equal to 1 "
+            "scenario.yaml: requirements[0] (rotate).weight: input should be greater than or equal to 1 "
             "(got -1)",
         ),
         (
@@ -315,7 +320,7 @@ def test_pinned_pair_that_is_not_eligible(folder: Folder) -> None:
     # ROT-10 is for unit U1 only; A03 works in U2.
     folder.edit(SCENARIO, "{member: A01, session: ROT-04}", "{member: A03, session: ROT-10}")
     assert folder.problems() == [
-        "scenario.yaml: pinned[0]: A03 is pinned to ROT-10 but may not attend it: "
+        "scenario.yaml: pinned[0] (A03, ROT-10): A03 is pinned to ROT-10 but may not attend it: "
         "not in the audience of session ROT-10 (units: U1)"
     ]
 
@@ -324,7 +329,7 @@ def test_selector_matching_no_member_is_a_warning(folder: Folder) -> None:
     folder.edit(SCENARIO, "who: {tracks: [technical]}", "who: {tracks: [tech]}")
     loaded = load_scenario(folder.scenario)
     assert [str(w) for w in loaded.warnings] == [
-        "warning: scenario.yaml: requirements[1].who: tracks tech match no member"
+        "warning: scenario.yaml: requirements[1] (hours).who: tracks tech match no member"
     ]
     assert loaded.requirement_by_id["hours"].who.tracks == ("tech",)
 
@@ -333,7 +338,7 @@ def test_selector_in_a_csv_cell_matching_no_member_is_a_warning(folder: Folder) 
     folder.edit(SESSIONS, "{units: [U1]}", "{units: [U9]}")
     loaded = load_scenario(folder.scenario)
     assert [str(w) for w in loaded.warnings] == [
-        "warning: sessions.csv row 3, column audience: units U9 match no member"
+        "warning: sessions.csv row 3 (ROT-10), column audience: units U9 match no member"
     ]
 
 
@@ -349,12 +354,12 @@ def test_row_problems_come_together_then_cross_checks(folder: Folder) -> None:
     # read is reported first, alone; once it is fixed, every cross-check problem follows
     # at once. Checking references against half-read tables would report false ones.
     assert problems == [
-        "scenario.yaml: requirements[0].weight: input should be greater than or equal to 1 (got 0)"
+        "scenario.yaml: requirements[0] (rotate).weight: input should be greater than or equal to 1 (got 0)"
     ]
     folder.edit(SCENARIO, "weight: 0", "weight: 10")
     assert folder.problems() == [
-        "members.csv row 4: duplicate member id 'A01' (first at members.csv row 2)",
-        "sessions.csv row 4: session EL-06 has unknown course 'elearning'",
+        "members.csv row 4 (A01): duplicate member id 'A01' (first at members.csv row 2)",
+        "sessions.csv row 4 (EL-06): unknown course 'elearning'",
     ]
 
 
@@ -369,9 +374,9 @@ def _broken(folder: Folder) -> Folder:
 
 
 EXPECTED_LINES = [
-    "scenario.yaml: courses[1].awy: unknown key (value False)",
-    "members.csv row 3, column tier: missing required field",
-    "sessions.csv row 3, column start: '2026-13-20' is not a real date (month must be in 1..12)",
+    "scenario.yaml: courses[1] (elearn).awy: unknown key (value False); did you mean 'away'?",
+    "members.csv row 3 (A02), column tier: missing required field",
+    "sessions.csv row 3 (ROT-10), column start: '2026-13-20' is not a real date (month must be in 1..12)",
 ]
 
 

@@ -20,6 +20,6 @@ def test_pinned_row_repeating_a_course_done_in_history_names_the_row() -> None:
     lines = [str(p) for p in caught.value.errors]
     # The only problem: the pinned row (pinned[0]) repeats rotation, done on 2026-02-01.
     assert lines == [
-        "scenario: pinned[0]: A is pinned to S1 of course rotation, which is not repeatable "
+        "scenario: pinned[0] (A, S1): A is pinned to S1 of course rotation, which is not repeatable "
         "and is already completed in history inside the horizon"
     ]
