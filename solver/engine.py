@@ -26,9 +26,11 @@ from ortools.sat.python import cp_model
 from checker import check_plan, plan_terms
 from models import Scenario
 
+from .attendance_bound import attendance_bound
 from .bound import block_bound
 from .construct import construct
 from .instance import Instance, build_instance
+from .lean import drop_surplus
 from .model import RotaModel
 from .reasons import explain_unmet
 from .result import Plan, StageReport, Status
@@ -587,6 +589,8 @@ def _plan_from(
             conflicts=find_conflicts(scenario, options) if status == Status.INFEASIBLE else [],
             settings=settings,
         )
+    # No plan leaves with over-training in it, however its search ended.
+    taken = drop_surplus(instance, taken)
     pairs = _pairs(instance, taken)
     report = check_plan(scenario, pairs)
     if not report.ok:
@@ -605,4 +609,19 @@ def _plan_from(
         unmet=unmet,
         interrupted=search.interrupted,
         settings=settings,
+        surplus=report.surplus,
+        term_bounds=_term_bounds(instance, report.objective, stages, options),
     )
+
+
+def _term_bounds(
+    instance: Instance, terms: dict[str, int], stages: list[StageReport], options: SolveOptions
+) -> dict[str, int]:
+    """Proven bounds of the later terms, given the earlier ones at the plan's values: for
+    ``attendances``, the best of its stage's and the member-by-member one."""
+    if "attendances" not in instance.scenario.objective:
+        return {}
+    seconds = min(5.0, 0.05 * options.time_limit)
+    bounds = [attendance_bound(instance, terms["unmet"], seconds)]
+    bounds += [s.bound for s in stages if s.term == "attendances" and s.bound is not None]
+    return {"attendances": min(max(bounds), terms["attendances"])}
