@@ -350,6 +350,10 @@ def _search_stages(
         if options.progress is not None:
             options.progress.stage_started(term, index, len(terms), budget)
         neighbourhoods.hold(terms[:index])
+        if term == "attendances":
+            # The stage starts from the plan less its surplus, dropped without a solve.
+            neighbourhoods.taken = drop_surplus(instance, neighbourhoods.taken)
+            values = {**values, term: int(neighbourhoods.taken.sum())}
         report, values = _search_stage(
             rota, neighbourhoods, term, values[term], budget, options, search
         )
