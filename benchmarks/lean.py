@@ -35,7 +35,9 @@ def _row(members: int, years: int, seed: int) -> dict[str, object]:
     from solver.lean import drop_surplus
 
     with tempfile.TemporaryDirectory() as folder:
-        scenario = load_scenario(generate_scenario(Path(folder), members=members, years=years, seed=seed))
+        scenario = load_scenario(
+            generate_scenario(Path(folder), members=members, years=years, seed=seed)
+        )
     instance = build_instance(scenario)
     taken = np.zeros(instance.num_pairs, dtype=bool)
     taken[construct(instance)] = True

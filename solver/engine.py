@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 from checker import check_plan, plan_terms
 from models import Scenario
 
-from .attendance_bound import attendance_bound
+from .attendance_bound import bound_seconds, term_bounds
 from .bound import block_bound
 from .construct import construct
 from .instance import Instance, build_instance
@@ -159,7 +159,7 @@ def solve(scenario: Scenario, options: SolveOptions | None = None, **settings: o
         first_plan = time.monotonic() - started
         # Checking and explaining the final plan takes a few times as long as indexing the
         # scenario did; that time comes out of the search so the solve ends on time.
-        finishing = min(0.1 * options.time_limit, 4 * indexing) + _bound_seconds(options)
+        finishing = min(0.1 * options.time_limit, 4 * indexing) + bound_seconds(options.time_limit)
         deadline = started + options.time_limit - finishing
         # The search improves a plan that holds every rule; when pinned rows make the first
         # plan break one, only the whole model can say whether any plan exists.
@@ -614,23 +614,5 @@ def _plan_from(
         interrupted=search.interrupted,
         settings=settings,
         surplus=report.surplus,
-        term_bounds=_term_bounds(instance, report.objective, stages, options),
+        term_bounds=term_bounds(instance, report.objective, stages, options.time_limit),
     )
-
-
-def _bound_seconds(options: SolveOptions) -> float:
-    """Time for proving the attendances bound at the end: its exact covering problems
-    tighten it a little (a few percent of it); a cheaper proof covers the rest."""
-    return min(2.0, 0.02 * options.time_limit)
-
-
-def _term_bounds(
-    instance: Instance, terms: dict[str, int], stages: list[StageReport], options: SolveOptions
-) -> dict[str, int]:
-    """Proven bounds of the later terms, given the earlier ones at the plan's values: for
-    ``attendances``, the best of its stage's and the member-by-member one."""
-    if "attendances" not in instance.scenario.objective:
-        return {}
-    bounds = [attendance_bound(instance, terms["unmet"], _bound_seconds(options))]
-    bounds += [s.bound for s in stages if s.term == "attendances" and s.bound is not None]
-    return {"attendances": min(max(bounds), terms["attendances"])}
