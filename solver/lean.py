@@ -7,9 +7,10 @@ planned completion of a ``balance`` requirement (SPEC.md's over-training audit).
 one worsens no term: ``unmet``, ``changes`` and ``imbalance`` stay, ``attendances`` falls,
 ``cost`` and ``avoid`` do not rise.
 
-Rounds drop at most one attendance per member (so each member's windows are judged on what
-is left) and no more per session than its ``min_size`` and mix shares allow, until no
-attendance is surplus. Each round is a few array operations over the plan's attendances.
+Each round takes the surplus attendances in order of preference and keeps those that fit
+together: in every window the credits dropped add up to no more than it can lose, and per
+session no more go than its ``min_size`` and mix shares allow. Rounds repeat until no
+attendance is surplus; each is a few array operations over the plan's attendances.
 """
 
 from __future__ import annotations
@@ -48,31 +49,42 @@ def drop_surplus(instance: Instance, taken: np.ndarray) -> np.ndarray:
     A new boolean array: ``taken`` less every attendance the rounds could drop.
     """
     taken = taken.astype(bool).copy()
-    if not taken.any():
+    plan = np.flatnonzero(taken)
+    if len(plan) == 0:
         return taken
-    kept = _kept(instance, taken)
+    # Everything below is indexed by the plan's attendances, not by every eligible pair.
+    member, session = instance.pair_member[plan], instance.pair_session[plan]
+    local = np.full(instance.num_pairs, -1, dtype=np.int64)
+    local[plan] = np.arange(len(plan))
     window_of, pairs, credit = instance.window_credits()
-    # Only the plan's attendances can go; its credits are all that ever changes.
     mine = taken[pairs]
-    window_of, pairs, credit = window_of[mine], pairs[mine], credit[mine]
+    window_of, attendance, credit = window_of[mine], local[pairs[mine]], credit[mine]
     need = np.array([w.need for w in instance.windows], dtype=np.int64)
     scale = np.array([w.hours_scale for w in instance.windows], dtype=np.int64)
     min_size = np.array([s.min_size for s in instance.scenario.sessions], dtype=np.int64)
     mixes = _mix_rules(instance)
-    order = _preference(instance)
+    rank = np.empty(len(plan), dtype=np.int64)
+    rank[_preference(instance, plan)] = np.arange(len(plan))
+    movable = ~_kept(instance, taken)[plan]
+    present = np.ones(len(plan), dtype=bool)
     while True:
-        served = np.bincount(window_of, weights=credit * taken[pairs], minlength=len(need))
-        served = served.astype(np.int64)
-        now = _shortfall(need[window_of], served[window_of], scale[window_of])
-        after = _shortfall(need[window_of], served[window_of] - credit, scale[window_of])
-        needed = np.zeros(instance.num_pairs, dtype=bool)
-        needed[pairs[(after > now) & taken[pairs]]] = True
-        size = np.bincount(instance.pair_session[taken], minlength=len(min_size))
-        candidate = taken & ~kept & ~needed & _may_leave(instance, taken, size, min_size, mixes)
-        chosen = _one_per_member_and_session(instance, candidate, order, size, min_size, mixes)
+        served = np.bincount(
+            window_of, weights=credit * present[attendance], minlength=len(need)
+        ).astype(np.int64)
+        short = _shortfall(need, served, scale)
+        # The credit a window can lose and keep its shortfall.
+        slack = served - (need - short * scale)
+        size = np.bincount(session[present], minlength=len(min_size))
+        candidate = present & movable & _may_leave(member, session, present, size, min_size, mixes)
+        tight = (credit > slack[window_of]) & present[attendance]
+        candidate[attendance[tight]] = False
+        chosen = _jointly(
+            candidate, rank, window_of, attendance, credit, slack, session, size, min_size, mixes
+        )
         if len(chosen) == 0:
+            taken[plan[~present]] = False
             return taken
-        taken[chosen] = False
+        present[chosen] = False
 
 
 def _shortfall(need: np.ndarray, served: np.ndarray, scale: np.ndarray) -> np.ndarray:
@@ -139,20 +151,21 @@ def _mix_rules(instance: Instance) -> list[_Mix]:
 
 
 def _may_leave(
-    instance: Instance,
-    taken: np.ndarray,
+    member: np.ndarray,
+    session: np.ndarray,
+    present: np.ndarray,
     size: np.ndarray,
     min_size: np.ndarray,
     mixes: list[_Mix],
 ) -> np.ndarray:
-    """Per pair: whether its session keeps min_size and every mix share without it."""
-    left = size[instance.pair_session] - 1
-    ok = (left == 0) | (left >= min_size[instance.pair_session])
+    """Per attendance: whether its session keeps min_size and every mix share without it."""
+    left = size[session] - 1
+    ok = (left == 0) | (left >= min_size[session])
     for mix in mixes:
-        matching = taken & mix.matches[instance.pair_member]
-        share = np.bincount(instance.pair_session[matching], minlength=len(size))
-        after = share[instance.pair_session] - mix.matches[instance.pair_member]
-        governed = mix.sessions[instance.pair_session] & (left > 0)
+        matching = mix.matches[member]
+        share = np.bincount(session[present & matching], minlength=len(size))
+        after = share[session] - matching
+        governed = mix.sessions[session] & (left > 0)
         if mix.min_share is not None:
             ok &= ~governed | (after >= mix.min_share * left - EPSILON)
         if mix.max_share is not None:
@@ -160,50 +173,62 @@ def _may_leave(
     return ok
 
 
-def _preference(instance: Instance) -> np.ndarray:
-    """The order in which a member's surplus attendances go: the fewest class hours first
+def _preference(instance: Instance, plan: np.ndarray) -> np.ndarray:
+    """The order in which the plan's surplus attendances go: the fewest class hours first
     (the slack they leave lets more go), then those on unwanted days, then the dearest."""
     scenario = instance.scenario
     seat_cost = np.array([s.seat_cost for s in scenario.sessions], dtype=np.int64)
-    unwanted = np.zeros(instance.num_pairs, dtype=bool)
-    for m, member in enumerate(scenario.members):
-        if not member.avoid:
-            continue
-        for p in instance.pairs_of_member[m]:
-            session = scenario.sessions[int(instance.pair_session[p])]
-            unwanted[p] = any(r.touches(session.start, session.last_day) for r in member.avoid)
-    sessions = instance.pair_session
+    sessions = instance.pair_session[plan]
+    unwanted = np.zeros(len(plan), dtype=bool)
+    for i, p in enumerate(plan.tolist()):
+        avoid = scenario.members[int(instance.pair_member[p])].avoid
+        if avoid:
+            session = scenario.sessions[int(sessions[i])]
+            unwanted[i] = any(r.touches(session.start, session.last_day) for r in avoid)
     return np.lexsort(
-        (
-            np.arange(instance.num_pairs),
-            -seat_cost[sessions],
-            ~unwanted,
-            instance.session_hours[sessions],
-        )
+        (np.arange(len(plan)), -seat_cost[sessions], ~unwanted, instance.session_hours[sessions])
     )
 
 
-def _one_per_member_and_session(
-    instance: Instance,
+def _jointly(
     candidate: np.ndarray,
-    order: np.ndarray,
+    rank: np.ndarray,
+    window_of: np.ndarray,
+    attendance: np.ndarray,
+    credit: np.ndarray,
+    slack: np.ndarray,
+    session: np.ndarray,
     size: np.ndarray,
     min_size: np.ndarray,
     mixes: list[_Mix],
 ) -> np.ndarray:
-    """Candidates that can all go at once: the preferred one of each member, and per
-    session no more than keep it at ``min_size`` (or close it), one where a mix rule holds."""
-    ranked = order[candidate[order]]
-    members = instance.pair_member[ranked]
-    _, first = np.unique(members, return_index=True)
-    chosen = ranked[np.sort(first)]
-    sessions = instance.pair_session[chosen]
+    """Candidates that can all go at once, in order of preference: in each window, those
+    whose credits, added up in that order, stay within the window's slack; then per
+    session no more than keep it at ``min_size`` (or close it), one where a mix rule holds.
+
+    A candidate left out still counts in the sums before the next, so the sums only
+    overstate what goes: every window keeps its shortfall.
+    """
+    counted = candidate[attendance]
+    windows, who, credits = window_of[counted], attendance[counted], credit[counted]
+    order = np.lexsort((rank[who], windows))
+    windows, who, credits = windows[order], who[order], credits[order]
+    total = np.cumsum(credits)
+    first = np.ones(len(windows), dtype=bool)
+    first[1:] = windows[1:] != windows[:-1]
+    before = (total - credits)[first][np.cumsum(first) - 1]
+    over = total - before > slack[windows]
+    fits = candidate.copy()
+    fits[who[over]] = False
+    chosen = np.flatnonzero(fits)
+    chosen = chosen[np.argsort(rank[chosen], kind="stable")]
+    sessions = session[chosen]
     room = np.where(min_size <= 1, size, np.where(size == 1, 1, size - min_size))
     for mix in mixes:
         room = np.where(mix.sessions, np.minimum(room, 1), room)
     by_session = np.argsort(sessions, kind="stable")
     sorted_sessions = sessions[by_session]
     starts = np.searchsorted(sorted_sessions, sorted_sessions)
-    rank = np.empty(len(chosen), dtype=np.int64)
-    rank[by_session] = np.arange(len(chosen)) - starts
-    return chosen[rank < room[sessions]]
+    place = np.empty(len(chosen), dtype=np.int64)
+    place[by_session] = np.arange(len(chosen)) - starts
+    return chosen[place < room[sessions]]
