@@ -169,8 +169,10 @@ def solve(scenario: Scenario, options: SolveOptions | None = None, **settings: o
             stages, decided, terms = _whole_model_stages(instance, taken, options, search, deadline)
         else:
             stages, decided, terms = _search_stages(instance, taken, options, search, deadline)
-        if decided is None and search.interrupted and first_ok and not scenario.strict:
-            decided = taken  # stopped before any stage: the first plan is the best there is
+        if decided is None and first_ok and not scenario.strict:
+            # Stopped, or out of time, before any stage found a plan: the first plan holds
+            # every rule and is the best there is.
+            decided = taken
     complete = len(stages) == len(terms)
     plan = _plan_from(instance, stages, decided, complete, search, options)
     plan.build_seconds = first_plan

@@ -180,11 +180,11 @@ def _preference(instance: Instance, plan: np.ndarray) -> np.ndarray:
     seat_cost = np.array([s.seat_cost for s in scenario.sessions], dtype=np.int64)
     sessions = instance.pair_session[plan]
     unwanted = np.zeros(len(plan), dtype=bool)
-    for i, p in enumerate(plan.tolist()):
-        avoid = scenario.members[int(instance.pair_member[p])].avoid
-        if avoid:
-            session = scenario.sessions[int(sessions[i])]
-            unwanted[i] = any(r.touches(session.start, session.last_day) for r in avoid)
+    avoiding = np.array([bool(m.avoid) for m in scenario.members], dtype=bool)
+    for i in np.flatnonzero(avoiding[instance.pair_member[plan]]).tolist():
+        avoid = scenario.members[int(instance.pair_member[plan[i]])].avoid
+        session = scenario.sessions[int(sessions[i])]
+        unwanted[i] = any(r.touches(session.start, session.last_day) for r in avoid)
     return np.lexsort(
         (np.arange(len(plan)), -seat_cost[sessions], ~unwanted, instance.session_hours[sessions])
     )
