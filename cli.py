@@ -17,6 +17,7 @@ from models.loader import LoadedScenario
 if TYPE_CHECKING:
     from pathlib import Path
 
+    from checker import SurplusAudit
     from models import Scenario
     from solver import Plan, SolveOptions
 
@@ -234,6 +235,7 @@ def check(scenario: str, plan_dir: str, limit: int) -> None:
     if others:
         terms += " (not optimised: " + ", ".join(f"{t} {report.objective[t]}" for t in others) + ")"
     click.echo(f"objective: {terms}")
+    click.echo(_surplus_line(report.audit))
     if report.violations:
         rules = Counter(v.rule for v in report.violations)
         click.echo(
@@ -242,6 +244,18 @@ def check(scenario: str, plan_dir: str, limit: int) -> None:
         )
         sys.exit(EXIT_NO_PLAN)
     click.echo(f"every hard rule holds ({len(set(pairs))} assignments)")
+
+
+def _surplus_line(audit: SurplusAudit) -> str:
+    """``check``'s over-training line: surplus assignments, by course, and jointly."""
+    if not audit.count:
+        return "surplus 0: every assignment serves a requirement or a rule"
+    courses = ", ".join(f"{course} {n}" for course, n in list(audit.by_course.items())[:8])
+    more = ", ..." if len(audit.by_course) > 8 else ""
+    return (
+        f"surplus {audit.count} (by course: {courses}{more}); "
+        f"{audit.jointly} of them can be dropped together"
+    )
 
 
 @main.command()

@@ -10,3 +10,5 @@ from .check import Violation as Violation
 from .check import check_plan as check_plan
 from .check import plan_terms as plan_terms
 from .plan_file import read_assignments as read_assignments
+from .surplus import SurplusAudit as SurplusAudit
+from .surplus import audit_surplus as audit_surplus

@@ -12,6 +12,8 @@ from models import Scenario, Session, ineligibility, member_limits, requirement_
 from models.dates import each_day
 from models.rules import TeamRule, history_in_horizon, team_rules
 
+from .surplus import SurplusAudit, audit_surplus
+
 EPSILON = 1e-9
 
 
@@ -44,10 +46,16 @@ class CheckReport:
     violations: list[Violation]
     objective: dict[str, int]
     unmet: list[UnmetWindow] = field(default_factory=list)
+    audit: SurplusAudit = field(default_factory=SurplusAudit)
 
     @property
     def ok(self) -> bool:
         return not self.violations
+
+    @property
+    def surplus(self) -> int:
+        """Assignments the plan would be as good without (see ``checker.surplus``)."""
+        return self.audit.count
 
 
 class _Plan:
@@ -91,7 +99,7 @@ def check_plan(scenario: Scenario, pairs: Iterable[tuple[str, str]]) -> CheckRep
                 "strict", f"the scenario is strict but {len(unmet)} requirement window(s) are unmet"
             )
         )
-    return CheckReport(violations, objective, unmet)
+    return CheckReport(violations, objective, unmet, audit_surplus(scenario, pairs))
 
 
 def _known_rows(scenario: Scenario, pairs: list[tuple[str, str]]) -> Iterator[Violation]:

@@ -49,7 +49,7 @@ def no_plan_line(plan: Plan, lang: str = "en") -> str:
 def written_lines(plan: Plan, written: Path | str, lang: str = "en") -> list[str]:
     """The unmet windows by cause, and where the plan went in how long."""
     text = Renderer(plan.scenario, lang)
-    lines = []
+    lines = [text(note("close.surplus", count=plan.surplus))]
     if plan.unmet:
         causes = Counter(u.cause or "unmet" for u in plan.unmet)
         parts = [

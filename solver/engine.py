@@ -26,9 +26,11 @@ from ortools.sat.python import cp_model
 from checker import check_plan, plan_terms
 from models import Scenario
 
+from .attendance_bound import bound_seconds, term_bounds
 from .bound import block_bound
 from .construct import construct
 from .instance import Instance, build_instance
+from .lean import drop_surplus
 from .model import RotaModel
 from .reasons import explain_unmet
 from .result import Plan, StageReport, Status
@@ -157,7 +159,7 @@ def solve(scenario: Scenario, options: SolveOptions | None = None, **settings: o
         first_plan = time.monotonic() - started
         # Checking and explaining the final plan takes a few times as long as indexing the
         # scenario did; that time comes out of the search so the solve ends on time.
-        finishing = min(0.1 * options.time_limit, 4 * indexing)
+        finishing = min(0.1 * options.time_limit, 4 * indexing) + bound_seconds(options.time_limit)
         deadline = started + options.time_limit - finishing
         # The search improves a plan that holds every rule; when pinned rows make the first
         # plan break one, only the whole model can say whether any plan exists.
@@ -167,8 +169,10 @@ def solve(scenario: Scenario, options: SolveOptions | None = None, **settings: o
             stages, decided, terms = _whole_model_stages(instance, taken, options, search, deadline)
         else:
             stages, decided, terms = _search_stages(instance, taken, options, search, deadline)
-        if decided is None and search.interrupted and first_ok and not scenario.strict:
-            decided = taken  # stopped before any stage: the first plan is the best there is
+        if decided is None and first_ok and not scenario.strict:
+            # Stopped, or out of time, before any stage found a plan: the first plan holds
+            # every rule and is the best there is.
+            decided = taken
     complete = len(stages) == len(terms)
     plan = _plan_from(instance, stages, decided, complete, search, options)
     plan.build_seconds = first_plan
@@ -348,6 +352,10 @@ def _search_stages(
         if options.progress is not None:
             options.progress.stage_started(term, index, len(terms), budget)
         neighbourhoods.hold(terms[:index])
+        if term == "attendances":
+            # The stage starts from the plan less its surplus, dropped without a solve.
+            neighbourhoods.taken = drop_surplus(instance, neighbourhoods.taken)
+            values = {**values, term: int(neighbourhoods.taken.sum())}
         report, values = _search_stage(
             rota, neighbourhoods, term, values[term], budget, options, search
         )
@@ -587,6 +595,8 @@ def _plan_from(
             conflicts=find_conflicts(scenario, options) if status == Status.INFEASIBLE else [],
             settings=settings,
         )
+    # No plan leaves with over-training in it, however its search ended.
+    taken = drop_surplus(instance, taken)
     pairs = _pairs(instance, taken)
     report = check_plan(scenario, pairs)
     if not report.ok:
@@ -605,4 +615,6 @@ def _plan_from(
         unmet=unmet,
         interrupted=search.interrupted,
         settings=settings,
+        surplus=report.surplus,
+        term_bounds=term_bounds(instance, report.objective, stages, options.time_limit),
     )

@@ -397,6 +397,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{count}个要求窗口未满足：{causes}",
     ),
     "close.cause": ("{cause} {count}", "{cause}（{count}个）"),
+    "close.surplus": (
+        "surplus {count}: attendances no requirement or rule needs",
+        "多余参训{count}人次：不为任何要求或规则所需",
+    ),
     "status.OPTIMAL": ("OPTIMAL", "最优（OPTIMAL）"),
     "status.FEASIBLE": ("FEASIBLE", "可行（FEASIBLE）"),
     "status.INFEASIBLE": ("INFEASIBLE", "无解（INFEASIBLE）"),

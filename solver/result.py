@@ -87,6 +87,9 @@ class Plan:
     interrupted: bool = False
     conflicts: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    surplus: int = 0  # attendances the checker finds surplus (SPEC.md's over-training audit)
+    # Proven lower bounds of terms, given the earlier terms at the plan's values.
+    term_bounds: dict[str, int] = field(default_factory=dict)
 
     @property
     def has_plan(self) -> bool:
@@ -105,6 +108,8 @@ class Plan:
         return {
             "status": self.status.value,
             "objective": dict(self.objective),
+            "term_bounds": dict(self.term_bounds),
+            "surplus": self.surplus,
             "bound": self.bound,
             "gap": self.gap,
             "seconds": round(self.seconds, 3),

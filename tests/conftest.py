@@ -56,10 +56,13 @@ def solve_and_check(
 
 
 def assert_plan_checks(scenario: Scenario, plan: Plan) -> None:
-    """The checker finds no violation and the same terms; no stage's value was traded."""
+    """The checker finds no violation, the same terms and no surplus; no stage's value
+    was traded."""
     report = check_plan(scenario, plan.pairs)
     assert [str(v) for v in report.violations] == []
     assert report.objective == plan.objective
+    # No over-training: no attendance the plan would be as good without.
+    assert (report.surplus, plan.surplus) == (0, 0), report.audit.by_course
     traded = [
         (stage.term, stage.value, plan.objective[stage.term])
         for stage in plan.stages

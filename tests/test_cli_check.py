@@ -33,6 +33,7 @@ def test_check_good_plan_exits_0_and_prints_the_objective() -> None:
     assert result.exit_code == 0, result.output
     assert lines(result.stdout) == [
         "objective: unmet 28, changes 0, imbalance 0, attendances 20, cost 6000, avoid 0",
+        "surplus 0: every assignment serves a requirement or a rule",
         "every hard rule holds (20 assignments)",
     ]
 

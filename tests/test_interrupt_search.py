@@ -47,3 +47,5 @@ def test_ctrl_c_during_the_search_writes_the_best_plan(tmp_path: Path) -> None:
     assert summary["interrupted"] is True
     report = check_plan(load_scenario(scenario_path), read_assignments(out))
     assert report.ok, report.violations[:3]
+    # The plan of a stopped search is lean too.
+    assert (report.surplus, summary["surplus"]) == (0, 0), report.audit.by_course

@@ -101,6 +101,7 @@ def assert_plan_holds(plan_dir: Path, scenario_file: Path) -> None:
     report = check_plan(load_scenario(scenario_file), read_assignments(plan_dir))
     assert report.violations == []
     assert report.objective == summary["objective"]
+    assert (report.surplus, summary["surplus"]) == (0, 0)
 
 
 def run_cli(inputs: Path, out: Path, *extra: str) -> tuple[int, dict[str, dict[str, str]]]:
