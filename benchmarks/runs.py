@@ -9,7 +9,8 @@ next one) and returns what the solve reported:
 - ``trace``: (seconds, value) of every improvement of the first term;
 - ``end``, ``bound``: the first term's final value and proven bound;
 - ``stages``: per term ``{term, status, value, bound, end}`` (``end``: seconds from the start);
-- ``status``, ``seconds``, ``peak_mb``;
+- ``status``, ``seconds``, ``peak_mb``, ``cpu_seconds`` (user and system time of the process:
+  on a shared machine, ``cpu_seconds / seconds`` says how much of its workers it got);
 - ``violations``, ``surplus``, ``objective``: the checker's findings on the final plan, or
   None when there is no plan.
 """
@@ -54,6 +55,12 @@ def measure(target: Target, path: Path | str, time_limit: float, workers: int, s
 def peak_mb() -> float:
     """This process's peak resident memory in MB (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """User and system seconds this process has used, every thread included."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
 
 
 def audit(scenario: Scenario, pairs: list[tuple[str, str]] | None) -> dict[str, Any]:
@@ -191,6 +198,7 @@ def run_rotaplan(path: str, time_limit: float, workers: int, seed: int, queue: A
             "status": plan.status.value,
             "seconds": total,
             "peak_mb": peak_mb(),
+            "cpu_seconds": cpu_seconds(),
             **audit(scenario, plan.pairs if plan.has_plan else None),
         }
     )
@@ -232,6 +240,7 @@ def run_textbook(path: str, time_limit: float, workers: int, seed: int, queue: A
             "status": "OPTIMAL" if optimal else ("FEASIBLE" if result["pairs"] else "UNKNOWN"),
             "seconds": time.monotonic() - started,
             "peak_mb": peak_mb(),
+            "cpu_seconds": cpu_seconds(),
             **audit(scenario, result["pairs"]),
         }
     )

@@ -26,7 +26,9 @@ It prints one Markdown table, a row per scenario and engine:
   optimal, and to every term proven, in the shortest budget that got there; ``-`` where
   no solve did;
 - ``broken``: rules the checker found broken in any of the engine's plans (must be 0);
-- ``peak MB``: the most memory any of its solves used.
+- ``peak MB``: the most memory any of its solves used;
+- ``cpu %``: CPU time over wall time of the longest budget's solve (200 % is two busy
+  workers): on a shared machine, how much of the cores the solve got.
 
 Seeds: ``TUNE_SEEDS`` are for tuning the engine; figures are quoted on ``QUOTE_SEEDS``
 (the default), scenarios nobody tuned on. Run it:
@@ -211,6 +213,7 @@ def table_rows(
                 fmt(_proven_seconds(runs, False), 1),
                 fmt(max(broken)) if broken else "-",
                 fmt(max((r["peak_mb"] for r in ok), default=None), 0),
+                "-" if failed else fmt(100 * last["cpu_seconds"] / max(1e-9, last["seconds"]), 0),
             ]
         )
     return rows
@@ -279,7 +282,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         *("family", "members", "years", "seed", "engine", "pairs", "first plan s"),
         *(f"unmet @{b:g}s" for b in columns),
         *("bound", "gap %", "surplus", "attendances / bound"),
-        *("unmet proven s", "all proven s", "broken", "peak MB"),
+        *("unmet proven s", "all proven s", "broken", "peak MB", "cpu %"),
     ]
     command = " ".join(
         [
