@@ -2,8 +2,9 @@
 
 Generates company-like scenarios with ``rotaplan generate``, solves each with rotaplan and
 with the textbook formulation (``benchmarks/textbook.py``) under the same time budget, each
-in its own process so peak memory is its own, checks every plan with ``rotaplan check``'s
-checker, and prints one table. Anyone can rerun it:
+in its own process so peak memory is its own (``benchmarks/runs.py``, shared with
+``benchmarks/suite.py``), checks every plan with ``rotaplan check``'s checker, and prints
+one table. Anyone can rerun it:
 
     .venv/bin/python benchmarks/engine.py                      # 300 and 2,024 members
     .venv/bin/python benchmarks/engine.py --members 20000 --time-limit 1800 --no-textbook

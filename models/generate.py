@@ -11,6 +11,10 @@ into regions (companies, 分公司) of about ``REGION_SIZE`` members, and each r
 own classes for its own members, as real provinces do; only remote e-learning is
 province-wide. Without the split every class would be open to the whole province and the
 eligible member-session pairs would grow with the square of the members.
+
+How the company is shaped beyond its size (seat supply, class and team sizes, minimum
+sizes, caps, leave, blackouts, joiners and leavers, regions) is a ``models.families``
+``Structure``; the default one draws the company this module always drew.
 """
 
 from __future__ import annotations
