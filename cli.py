@@ -359,29 +359,84 @@ def _report_plan(
         click.echo(line)
 
 
+STRUCTURE_OPTIONS = (
+    ("seat_supply", "F", "Seats of classes, trips and activities per seat needed (1: as drawn)."),
+    ("class_size", "N", "Most seats of a rotation, thematic, party-affairs or activist class."),
+    ("min_size_share", "F", "Share of away sessions that need half their seats to run."),
+    ("team_size", "MIN-MAX", "Fewest and most members of a work team, e.g. 5-15."),
+    ("away_share", "F", "Share of a team that may be away on one day."),
+    ("leave", "F", "Share of members with a long leave or secondment."),
+    ("blackout_share", "F", "Share of non-operations teams with a blackout of their own."),
+    ("joiners", "F", "Share of members who transfer in during the horizon."),
+    ("leavers", "F", "Share of members who transfer out during the horizon."),
+    ("regions", "N", "Regions that hold their own classes (1: none)."),
+)
+
+
+def structure_options(command: Callable) -> Callable:
+    """The structure knobs of ``generate``, each overriding the family's value.
+
+    They are read as text and checked by ``models.families``, so that a bad value is one
+    line and exit code 2 like every other invalid input.
+    """
+    for name, metavar, text in reversed(STRUCTURE_OPTIONS):
+        flag = "--" + name.replace("_", "-")
+        command = click.option(flag, name, metavar=metavar, default=None, help=text)(command)
+    return command
+
+
 @main.command()
 @click.argument("out", type=click.Path(file_okay=False))
-@click.option("--members", required=True, type=int, help="Members and activists (at least 30).")
-@click.option("--years", required=True, type=int, help="Calendar years the plan covers.")
+@click.option(
+    "--family",
+    default="company",
+    show_default=True,
+    help="Scenario family: company, unit, tight-teams, small-classes, churn, scarce-seats.",
+)
+@click.option(
+    "--members", default=None, metavar="N", help="Members (at least 30) [default: the family's]."
+)
+@click.option("--years", default=None, metavar="N", help="Calendar years [default: the family's].")
 @click.option("--seed", required=True, type=int, help="Random seed: same seed, same files.")
 @click.option("--start-year", default=2025, show_default=True, help="First year of the horizon.")
 @click.option("--name", default=None, help="Scenario name (default: a Chinese title).")
+@structure_options
 def generate(
-    out: str, members: int, years: int, seed: int, start_year: int, name: str | None
+    out: str,
+    family: str,
+    members: str | None,
+    years: str | None,
+    seed: int,
+    start_year: int,
+    name: str | None,
+    **structure: str | None,
 ) -> None:
     """Write a realistic scenario of a power-supply company into the folder OUT.
 
-    Writes scenario.yaml, members.csv, sessions.csv, history.csv and teams.csv.
+    Writes scenario.yaml, members.csv, sessions.csv, history.csv and teams.csv. A family
+    sets the company's structure and size; each option given overrides it (the families
+    and what each option does: docs/generate.md). A bad value exits with code 2.
 
     \b
     Example: rotaplan generate scenarios/company --members 2024 --years 5 --seed 2025
+    Example: rotaplan generate units/u1 --family unit --seed 1 --team-size 3-6
     """
     from pathlib import Path
 
+    from models.families import settings_for
     from models.generate import generate_scenario
 
     try:
-        path = generate_scenario(Path(out), members, years, seed, start_year, name)
+        settings = settings_for(family, members, years, structure)
+        path = generate_scenario(
+            Path(out),
+            settings.members,
+            settings.years,
+            seed,
+            start_year,
+            name,
+            settings.structure,
+        )
     except (ValueError, OSError) as error:
         raise RotaplanError(f"Error: {error}") from None  # a bad argument: exit 2
     click.echo(f"scenario written to {path}")

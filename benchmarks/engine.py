@@ -2,8 +2,9 @@
 
 Generates company-like scenarios with ``rotaplan generate``, solves each with rotaplan and
 with the textbook formulation (``benchmarks/textbook.py``) under the same time budget, each
-in its own process so peak memory is its own, checks every plan with ``rotaplan check``'s
-checker, and prints one table. Anyone can rerun it:
+in its own process so peak memory is its own (``benchmarks/runs.py``, shared with
+``benchmarks/suite.py``), checks every plan with ``rotaplan check``'s checker, and prints
+one table. Anyone can rerun it:
 
     .venv/bin/python benchmarks/engine.py                      # 300 and 2,024 members
     .venv/bin/python benchmarks/engine.py --members 20000 --time-limit 1800 --no-textbook
@@ -15,14 +16,13 @@ columns), not figures across runs.
 from __future__ import annotations
 
 import argparse
-import multiprocessing
-import resource
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks.runs import fmt, measure, run_rotaplan, run_textbook
 
 MARKS = (15.0, 60.0)
 
@@ -63,110 +63,6 @@ def _at(trace: list[tuple[float, float]], mark: float) -> float | None:
     """The best first-term value found by ``mark`` seconds after the start."""
     seen = [value for seconds, value in trace if seconds <= mark]
     return min(seen) if seen else None
-
-
-def run_rotaplan(path: str, time_limit: float, workers: int, seed: int, queue) -> None:
-    from checker import check_plan
-    from models import load_scenario
-    from solver import SolveOptions, solve
-    from solver.instance import build_instance
-
-    started = time.monotonic()
-    scenario = load_scenario(path)
-    trace: list[tuple[float, float]] = []
-    first_term = scenario.objective[0]
-
-    class Recorder:
-        def stage_started(self, term, index, count, budget):
-            pass
-
-        def improved(self, term, value, bound, elapsed):
-            if term == first_term:
-                trace.append((time.monotonic() - started, value))
-
-        def stage_finished(self, report):
-            pass
-
-    plan = solve(
-        scenario,
-        SolveOptions(time_limit=time_limit, workers=workers, seed=seed, progress=Recorder()),
-    )
-    total = time.monotonic() - started
-    report = check_plan(scenario, plan.pairs)
-    first = plan.stages[0] if plan.stages else None
-    queue.put(
-        {
-            "pairs": build_instance(scenario).num_pairs,
-            "build": plan.build_seconds,
-            "first_plan": plan.build_seconds,
-            "trace": trace,
-            "end": plan.objective.get(first_term),
-            "bound": first.bound if first else None,
-            "stage_status": first.status.value if first else None,
-            "status": plan.status.value,
-            "gaps": {s.term: s.gap for s in plan.stages},
-            "seconds": total,
-            "violations": len(report.violations),
-            "terms_agree": report.objective == plan.objective,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        }
-    )
-
-
-def run_textbook(path: str, time_limit: float, workers: int, seed: int, queue) -> None:
-    from benchmarks.textbook import solve_textbook
-    from models import load_scenario
-
-    started = time.monotonic()
-    scenario = load_scenario(path)
-    trace: list[tuple[float, float]] = []
-    bounds: list[float] = []
-    first_term = scenario.objective[0]
-
-    def seen(term, value, bound):
-        if term == first_term:
-            trace.append((time.monotonic() - started, value))
-            bounds.append(bound)
-
-    result = solve_textbook(scenario, time_limit, workers, seed, seen)
-    first = result["stages"][0] if result["stages"] else {}
-    queue.put(
-        {
-            "pairs": None,
-            "build": result["build_seconds"],
-            "first_plan": trace[0][0] if trace else None,
-            "trace": trace,
-            "end": first.get("value"),
-            "bound": first.get("bound"),
-            "stage_status": first.get("status"),
-            "status": "OPTIMAL"
-            if all(s["status"] == "OPTIMAL" for s in result["stages"])
-            else "FEASIBLE",
-            "gaps": {},
-            "seconds": time.monotonic() - started,
-            "violations": None,
-            "terms_agree": None,
-            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-        }
-    )
-
-
-def measure(target, path: Path, time_limit: float, workers: int, seed: int) -> dict:
-    context = multiprocessing.get_context("spawn")
-    queue = context.Queue()
-    process = context.Process(target=target, args=(str(path), time_limit, workers, seed, queue))
-    process.start()
-    result = queue.get()
-    process.join()
-    return result
-
-
-def _fmt(value, digits: int = 0) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
 
 
 def main() -> None:
@@ -243,7 +139,7 @@ def main() -> None:
     widths = [max(len(h), 9) for h in header]
     print(" | ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)))
     for row in rows:
-        cells = [_fmt(v, 1 if i in (3, 4, 9) else 0) for i, v in enumerate(row)]
+        cells = [fmt(v, 1 if i in (3, 4, 9) else 0) for i, v in enumerate(row)]
         print(" | ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True)))
 
 

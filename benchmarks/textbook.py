@@ -1,9 +1,16 @@
 """The textbook formulation: the baseline rotaplan's engine is measured against.
 
 One boolean per eligible member-session pair; every rule posted directly (pairwise
-conflicts, a team cap on every day, every cap whether or not it can bind); each objective
-term minimised stage by stage from nothing, without a starting plan. It reads the scenario
-through ``models`` and shares the engine's eligibility only, so both solve the same problem.
+conflicts, a team cap on every day, every cap whether or not it can bind); the objective
+terms minimised lexicographically like rotaplan's (unmet, then changes, imbalance,
+attendances, ...), each stage holding the earlier terms at their values and starting from
+the plan of the stage before as a hint (the first stage starts from nothing). It reads the
+scenario through ``models`` only, with an eligibility of its own (SPEC.md's: audience,
+presence, leave, blackouts), and shares no code with the engine.
+
+``best_parameters(workers)`` are the CP-SAT parameters it is measured with: linearization
+level 2 (every constraint in the LP relaxation) and, at one or two workers, where CP-SAT's
+default portfolio runs no LP-based bound worker, subsolvers named explicitly.
 """
 
 from __future__ import annotations
@@ -18,28 +25,61 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from models import Scenario, member_limits, requirement_windows
+from models import Scenario, member_limits, presence, requirement_windows, team_rules
 from models.dates import each_day
-from models.rules import team_rules
-from solver.instance import _eligible_matrix_pairs
+
+# Measured on tune-seed scenarios at a 10 s budget and two workers: the default portfolio
+# (with or without linearization 2) and ["default_lp", "max_lp"] proved unmet >= 245 on an
+# 80-member unit whose optimum is 515, and 115 on 300 tight-team members; "max_lp" first
+# proved 515 (in 1.7 s with "quick_restart" beside it, 2.8 s with "objective_lb_search") and
+# 315-319. CP-SAT runs the subsolvers in the order given, so the LP worker comes first.
+SUBSOLVERS = {1: ["max_lp"], 2: ["max_lp", "quick_restart"]}
+
+
+def best_parameters(workers: int) -> dict[str, Any]:
+    """The textbook's CP-SAT parameters at ``workers`` workers."""
+    parameters: dict[str, Any] = {"linearization_level": 2}
+    if workers in SUBSOLVERS:
+        parameters["subsolvers"] = SUBSOLVERS[workers]
+    return parameters
+
+
+def eligible_pairs(scenario: Scenario) -> list[tuple[int, int]]:
+    """(member index, session index) pairs SPEC.md allows: audience, presence, leave, blackout."""
+    rules = team_rules(scenario)
+    members = scenario.members
+    here = [presence(scenario, member) for member in members]
+    audiences: dict[tuple, list[int]] = {}
+    pairs = []
+    for s, session in enumerate(scenario.sessions):
+        course = scenario.course_by_id[session.course]
+        key = (course.audience, session.audience)
+        if key not in audiences:
+            audiences[key] = [
+                m
+                for m, member in enumerate(members)
+                if course.audience.matches(member) and session.audience.matches(member)
+            ]
+        start, end = session.start, session.last_day
+        for m in audiences[key]:
+            span, member = here[m], members[m]
+            if span is None or start < span.start or end > span.end:
+                continue
+            if any(r.touches(start, end) for r in member.unavailable):
+                continue
+            rule = rules.get(member.team)
+            if course.away and rule is not None and rule.in_blackout(start, end):
+                continue
+            pairs.append((m, s))
+    return pairs
 
 
 class Textbook:
     def __init__(self, scenario: Scenario):
         self.scenario = scenario
         self.model = cp_model.CpModel()
-        sessions = scenario.sessions
-        start = [s.start.toordinal() for s in sessions]
-        end = [s.last_day.toordinal() for s in sessions]
-        away = [scenario.is_away(s) for s in sessions]
-        import numpy as np
-
-        pair_member, pair_session = _eligible_matrix_pairs(
-            scenario, team_rules(scenario), np.array(start), np.array(end), np.array(away)
-        )
         self.x: dict[tuple[int, int], cp_model.IntVar] = {
-            (int(m), int(s)): self.model.new_bool_var("")
-            for m, s in zip(pair_member, pair_session, strict=True)
+            pair: self.model.new_bool_var("") for pair in eligible_pairs(scenario)
         }
         self.by_member: dict[int, list[int]] = defaultdict(list)
         self.by_session: dict[int, list[int]] = defaultdict(list)
@@ -237,12 +277,21 @@ def solve_textbook(
     workers: int,
     seed: int,
     on_solution: Callable[[str, float, float], None],
+    parameters: dict[str, Any] | None = None,
 ) -> dict:
-    """Stage by stage, no hints; reports each improvement as (term, value, bound)."""
+    """Stage by stage, each from the plan before; reports improvements as (term, value, bound).
+
+    Returns the build seconds, each stage's term, status, value, bound and end (seconds
+    from the start), the total seconds, ``num_pairs`` (the model's eligible pairs) and
+    ``pairs``: the last plan found, as ``(member_id, session_id)``, or None.
+    """
     started = time.monotonic()
     book = Textbook(scenario)
     built = time.monotonic() - started
     stages: list[dict[str, Any]] = []
+    plan: dict[tuple[int, int], int] | None = None
+    # Every variable's value in the last solution: a complete hint for the next stage.
+    solution: list[int] = []
     terms = [t for t in scenario.objective if not isinstance(book.terms[t], int)]
     for index, term in enumerate(terms):
         remaining = started + time_limit - time.monotonic()
@@ -255,11 +304,27 @@ def solve_textbook(
         solver.parameters.max_time_in_seconds = budget
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
+        for name, value in (parameters or {}).items():
+            if isinstance(value, list):
+                getattr(solver.parameters, name).extend(value)
+            else:
+                setattr(solver.parameters, name, value)
+        book.model.clear_hints()
+        if solution:
+            hint = book.model.proto.solution_hint
+            hint.vars.extend(range(len(solution)))
+            hint.values.extend(solution)
 
         status = solver.solve(book.model, _Watch(term, on_solution))
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             stages.append(
-                {"term": term, "status": solver.status_name(status), "value": None, "bound": None}
+                {
+                    "term": term,
+                    "status": solver.status_name(status),
+                    "value": None,
+                    "bound": None,
+                    "end": time.monotonic() - started,
+                }
             )
             break
         value = round(solver.objective_value)
@@ -268,11 +333,25 @@ def solve_textbook(
                 "term": term,
                 "status": solver.status_name(status),
                 "value": value,
-                "bound": round(solver.best_objective_bound),
+                "bound": math.ceil(solver.best_objective_bound - 1e-6),
+                "end": time.monotonic() - started,
             }
         )
+        plan = {key: int(solver.value(var)) for key, var in book.x.items()}
+        solution = list(solver.response_proto.solution)
         book.model.add(book.terms[term] <= value)
-    return {"build_seconds": built, "stages": stages, "seconds": time.monotonic() - started}
+    pairs = None
+    if plan is not None:
+        pairs = [
+            (scenario.members[m].id, scenario.sessions[s].id) for (m, s), v in plan.items() if v
+        ]
+    return {
+        "build_seconds": built,
+        "stages": stages,
+        "seconds": time.monotonic() - started,
+        "pairs": pairs,
+        "num_pairs": len(book.x),
+    }
 
 
 class _Watch(cp_model.CpSolverSolutionCallback):

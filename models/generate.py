@@ -11,6 +11,10 @@ into regions (companies, 分公司) of about ``REGION_SIZE`` members, and each r
 own classes for its own members, as real provinces do; only remote e-learning is
 province-wide. Without the split every class would be open to the whole province and the
 eligible member-session pairs would grow with the square of the members.
+
+How the company is shaped beyond its size (seat supply, class and team sizes, minimum
+sizes, caps, leave, blackouts, joiners and leavers, regions) is a ``models.families``
+``Structure``; the default one draws the company this module always drew.
 """
 
 from __future__ import annotations
@@ -26,6 +30,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from models.families import Structure, check_structure, reshape_sessions, team_blackouts
 
 DateSpan = tuple[dt.date, dt.date]
 
@@ -304,6 +310,9 @@ class Company:
     pairs: list[tuple[str, str]] = field(default_factory=list)
     history: list[tuple[str, str, dt.date]] = field(default_factory=list)
     sessions: list[SessionRow] = field(default_factory=list)
+    structure: Structure = field(default_factory=Structure)
+    # Team limits the structure adds (team blackouts), as (comment, entry).
+    extra_team_limits: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
     @property
     def years(self) -> list[int]:
@@ -325,6 +334,7 @@ def generate_scenario(
     seed: int,
     start_year: int = 2025,
     name: str | None = None,
+    structure: Structure | None = None,
 ) -> Path:
     """Draw a company and its training offer, and write the scenario files into ``out_dir``.
 
@@ -345,6 +355,8 @@ def generate_scenario(
         First year of the horizon.
     name
         Scenario name; default a Chinese title with the years.
+    structure
+        How the company is shaped (``models.families``); default the ``company`` family.
 
     Returns
     -------
@@ -352,7 +364,9 @@ def generate_scenario(
         The written ``scenario.yaml``.
     """
     _check_arguments(members, years, start_year)
-    company = draw_company(members, years, seed, start_year)
+    structure = structure or Structure()
+    check_structure(members, structure)
+    company = draw_company(members, years, seed, start_year, structure)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     title = name or _default_name(years, start_year, company.split)
@@ -365,14 +379,28 @@ def generate_scenario(
     return scenario_path
 
 
-def draw_company(members: int, years: int, seed: int, start_year: int = 2025) -> Company:
+def draw_company(
+    members: int,
+    years: int,
+    seed: int,
+    start_year: int = 2025,
+    structure: Structure | None = None,
+) -> Company:
     """Draw the organisation, the members and the sessions; nothing is written."""
+    structure = structure or Structure()
     horizon = (dt.date(start_year, 1, 1), dt.date(start_year + years - 1, 12, 31))
     closed = _closed_days(start_year, years)
-    units = _draw_units(_stream(seed, "units"), members)
+    units = _draw_units(_stream(seed, "units"), members, structure.team_size)
     people = _draw_people(_stream(seed, "people"), units, members)
-    regions = _split_regions(units, people)
-    company = Company(horizon=horizon, closed=closed, units=units, people=people, regions=regions)
+    regions = _split_regions(units, people, structure.regions)
+    company = Company(
+        horizon=horizon,
+        closed=closed,
+        units=units,
+        people=people,
+        regions=regions,
+        structure=structure,
+    )
     _draw_tiers(_stream(seed, "tiers"), company)
     _draw_tracks(_stream(seed, "tracks"), company)
     _draw_categories(_stream(seed, "categories"), company)
@@ -381,6 +409,12 @@ def draw_company(members: int, years: int, seed: int, start_year: int = 2025) ->
     _draw_history(_stream(seed, "history"), company)
     _draw_pairs(_stream(seed, "pairs"), company)
     company.sessions = _draw_sessions(_stream(seed, "sessions"), company)
+    remote = [course["id"] for course in _courses() if course.get("away") is False]
+    reshape_sessions(_stream(seed, "structure"), company.sessions, structure, remote)
+    teams = [team for unit in units for team in unit.teams]
+    company.extra_team_limits = team_blackouts(
+        _stream(seed, "blackouts"), teams, company.years, structure.blackout_share
+    )
     return company
 
 
@@ -475,7 +509,9 @@ def _spread_months(rng: random.Random, months: Sequence[int], count: int) -> lis
 # -- the organisation ---------------------------------------------------------------------
 
 
-def _draw_units(rng: random.Random, members: int) -> list[Unit]:
+def _draw_units(
+    rng: random.Random, members: int, team_size: tuple[int, int] = (TEAM_MIN, TEAM_MAX)
+) -> list[Unit]:
     """Branches of 15-40 members: 15% in the head office, 25% in centres, the rest in counties."""
     sizes = _unit_sizes(rng, members)
     head_office = max(1, round(len(sizes) * 0.15))
@@ -485,7 +521,7 @@ def _draw_units(rng: random.Random, members: int) -> list[Unit]:
     units = []
     for number, (size, (kind, unit_name, catalogue)) in enumerate(zip(sizes, kinds, strict=True)):
         unit = Unit(id=f"U{number + 1:0{width}d}", name=unit_name, kind=kind)
-        unit.teams = _draw_teams(rng, unit.id, size, catalogue)
+        unit.teams = _draw_teams(rng, unit.id, size, catalogue, team_size)
         units.append(unit)
     return units
 
@@ -568,10 +604,14 @@ def _county_plan(rng: random.Random, units: int) -> list[tuple[str, str, TeamCat
 
 
 def _draw_teams(
-    rng: random.Random, unit_id: str, size: int, catalogue: TeamCatalogue
+    rng: random.Random,
+    unit_id: str,
+    size: int,
+    catalogue: TeamCatalogue,
+    bounds: tuple[int, int] = (TEAM_MIN, TEAM_MAX),
 ) -> list[Team]:
-    """Work teams of 5-15 members, named and typed from the unit's catalogue."""
-    sizes = _team_sizes(rng, size)
+    """Work teams of 5-15 members (or ``bounds``), named and typed from the catalogue."""
+    sizes = _team_sizes(rng, size, bounds)
     teams = []
     for index, team_size in enumerate(sizes):
         team_name, kind = catalogue[index % len(catalogue)]
@@ -581,15 +621,24 @@ def _draw_teams(
     return teams
 
 
-def _team_sizes(rng: random.Random, size: int) -> list[int]:
-    """Split a unit into teams of 5 to 15 (a unit under 5 is one team), sizes jittered."""
-    fewest = max(1, math.ceil(size / TEAM_MAX))
-    most = max(fewest, size // TEAM_MIN)
-    count = min(most, max(fewest, round(size / rng.uniform(8, 12))))
+def _team_sizes(
+    rng: random.Random, size: int, team_size: tuple[int, int] = (TEAM_MIN, TEAM_MAX)
+) -> list[int]:
+    """Split a unit into teams of 5 to 15 (a unit under 5 is one team), sizes jittered.
+
+    ``team_size`` gives other bounds; the typical team is drawn within two of their middle
+    (8 to 12 for 5 to 15).
+    """
+    least, most_members = team_size
+    middle = (least + most_members) / 2
+    fewest = max(1, math.ceil(size / most_members))
+    most = max(fewest, size // least)
+    typical = rng.uniform(max(least, middle - 2), min(most_members, middle + 2))
+    count = min(most, max(fewest, round(size / typical)))
     sizes = [size // count + (1 if i < size % count else 0) for i in range(count)]
     for _ in range(count):
         give, take = rng.randrange(count), rng.randrange(count)
-        if give != take and sizes[give] > TEAM_MIN and sizes[take] < TEAM_MAX:
+        if give != take and sizes[give] > least and sizes[take] < most_members:
             sizes[give] -= 1
             sizes[take] += 1
     return sizes
@@ -614,17 +663,20 @@ def _person_name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
-def _split_regions(units: list[Unit], people: list[Person]) -> list[Region]:
+def _split_regions(
+    units: list[Unit], people: list[Person], count: int | None = None
+) -> list[Region]:
     """Regions of about ``REGION_SIZE`` members: whole units, consecutive in unit order.
 
     No random draw is used, so the split never disturbs the other streams. A unit goes to
     the region its middle member falls in, which keeps every region within half a unit of
-    its share.
+    its share. ``count`` regions when given (one: no split).
     """
     total = len(people)
-    if total <= REGION_THRESHOLD:
+    if count is None:
+        count = 1 if total <= REGION_THRESHOLD else max(2, round(total / REGION_SIZE))
+    if count == 1:
         return [Region(0, units, people)]
-    count = max(2, round(total / REGION_SIZE))
     region_units: list[list[Unit]] = [[] for _ in range(count)]
     seen = 0
     for unit in units:
@@ -756,11 +808,11 @@ def _draw_presence(rng: random.Random, company: Company) -> None:
             retire = start + dt.timedelta(days=rng.randint(60, 6 * 365))
             if retire <= end:
                 person.available_until = retire
-        elif rng.random() < 0.02:
+        elif rng.random() < company.structure.joiners:
             arrive = _random_day(rng, start + dt.timedelta(days=30), end - dt.timedelta(days=180))
             if arrive is not None:
                 person.joined = person.available_from = arrive
-        elif rng.random() < 0.015:
+        elif rng.random() < company.structure.leavers:
             person.available_until = _random_day(rng, start + dt.timedelta(days=60), end)
 
 
@@ -784,7 +836,7 @@ def _draw_leave(rng: random.Random, company: Company) -> None:
     """Long leave or secondment for about 6% of members, avoid periods for about 5%."""
     for person in company.people:
         here = person.presence(company.horizon)
-        if rng.random() < 0.06:
+        if rng.random() < company.structure.leave:
             sick, maternity, secondment = rng.randint(30, 90), 158, rng.randint(90, 365)
             span = _span_inside(rng, here, rng.choice((sick, maternity, secondment)))
             if span is not None:
@@ -974,6 +1026,7 @@ class _YearOffer:
         ``least`` classes at the minimum, so that one team's daily away cap does not keep
         its members out of the only class of the year.
         """
+        size = min(size, self.company.structure.class_size or size)
         count = max(least, math.ceil(seats / size))
         return count, max(1, math.ceil(seats / count))
 
@@ -1306,7 +1359,10 @@ def _team_limits(company: Company) -> list[tuple[str, dict[str, Any]]]:
     ops = [team.id for team in teams if team.kind == "ops"]
     shifts = [team.id for team in teams if team.kind == "dispatch"]
     entries: list[tuple[str, dict[str, Any]]] = [
-        ("各班组同一天脱产培训不超过四分之一", {"max_away_share": TEAM_AWAY_SHARE})
+        (
+            _away_comment(company.structure.away_share),
+            {"max_away_share": company.structure.away_share},
+        )
     ]
     if ops:
         blackout = [_range(span) for span in _peak_blackouts(company.horizon)]
@@ -1323,7 +1379,13 @@ def _team_limits(company: Company) -> list[tuple[str, dict[str, Any]]]:
                 {"teams": shifts, "max_away": 1},
             )
         )
-    return entries
+    return entries + company.extra_team_limits
+
+
+def _away_comment(share: float) -> str:
+    if share == TEAM_AWAY_SHARE:
+        return "各班组同一天脱产培训不超过四分之一"
+    return f"各班组同一天脱产培训不超过{share:.0%}"
 
 
 def _scenario_yaml(company: Company, title: str, members: int, years: int, seed: int) -> str:
@@ -1332,7 +1394,7 @@ def _scenario_yaml(company: Company, title: str, members: int, years: int, seed:
     lines = [
         f"# {title}",
         f"# rotaplan generate OUT --members {members} --years {years} --seed {seed} "
-        f"--start-year {start_year}",
+        f"--start-year {start_year}{company.structure.flags()}",
         "# 单位、班组名称见 teams.csv（仅供查阅）；成员、场次、培训记录见同目录 CSV 文件。",
         *_region_comments(company),
         "version: 1",

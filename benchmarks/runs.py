@@ -1,0 +1,257 @@
+"""What the benchmarks share: one solve per process, by rotaplan or by the textbook model.
+
+``measure(target, path, time_limit, workers, seed)`` runs ``run_rotaplan`` or
+``run_textbook`` in a fresh process (so its peak memory is its own and no solve warms the
+next one) and returns what the solve reported:
+
+- ``pairs``: the engine's eligible member-session pairs (its model's size);
+- ``first_plan``: seconds from the start (loading included) to the first complete plan;
+- ``trace``: (seconds, value) of every improvement of the first term;
+- ``end``, ``bound``: the first term's final value and proven bound;
+- ``stages``: per term ``{term, status, value, bound, end}`` (``end``: seconds from the start);
+- ``status``, ``seconds``, ``peak_mb``, ``cpu_seconds`` (user and system time of the process:
+  on a shared machine, ``cpu_seconds / seconds`` says how much of its workers it got);
+- ``violations``, ``surplus``, ``objective``: the checker's findings on the final plan, or
+  None when there is no plan.
+"""
+
+from __future__ import annotations
+
+import math
+import multiprocessing
+import resource
+import sys
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+if TYPE_CHECKING:
+    from models import Scenario
+
+Target = Callable[..., None]
+
+
+def measure(target: Target, path: Path | str, time_limit: float, workers: int, seed: int) -> dict:
+    """Run one solve in its own process and return its report (``error`` if it died)."""
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    process = context.Process(target=target, args=(str(path), time_limit, workers, seed, queue))
+    process.start()
+    result = None
+    while result is None:
+        try:
+            result = queue.get(timeout=5)
+        except Exception:
+            if not process.is_alive():
+                result = {"error": f"the solve process ended with code {process.exitcode}"}
+    process.join()
+    return result
+
+
+def peak_mb() -> float:
+    """This process's peak resident memory in MB (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """User and system seconds this process has used, every thread included."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def audit(scenario: Scenario, pairs: list[tuple[str, str]] | None) -> dict[str, Any]:
+    """The checker's verdict on a plan: broken rules, surplus attendances, its terms."""
+    from checker import check_plan
+
+    if pairs is None:
+        return {"violations": None, "surplus": None, "objective": None}
+    report = check_plan(scenario, pairs)
+    return {
+        "violations": len(report.violations),
+        "surplus": surplus_attendances(scenario, pairs, report),
+        "objective": report.objective,
+    }
+
+
+def surplus_attendances(scenario: Scenario, pairs: Iterable[tuple[str, str]], report: Any) -> int:
+    """Assignments whose removal raises no earlier term and breaks no rule (SPEC.md, Surplus).
+
+    The checker's own count when it reports one (``report.surplus``); until then this
+    benchmark counts by the same definition: each assignment is judged on the whole plan.
+    """
+    counted = getattr(report, "surplus", None)
+    if counted is not None:
+        return int(counted) if not isinstance(counted, list | tuple | set) else len(counted)
+    return len(_surplus(scenario, list(dict.fromkeys(pairs))))
+
+
+def _surplus(scenario: Scenario, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    from models import requirement_windows
+
+    sessions = scenario.session_by_id
+    attendees: dict[str, int] = defaultdict(int)
+    taken: dict[str, list[str]] = defaultdict(list)
+    for member_id, session_id in pairs:
+        attendees[session_id] += 1
+        taken[member_id].append(session_id)
+    kept = {(row.member, row.session) for row in scenario.pinned}
+    kept |= set(scenario.previous or ())
+    grouped = {(m, group.course) for group in scenario.together for m in group.members}
+    history: dict[str, list[tuple[str, Any, float]]] = defaultdict(list)
+    for row in scenario.history:
+        history[row.member].append((row.course, row.date, scenario.course_by_id[row.course].hours))
+    needed: set[tuple[str, str]] = set()
+    for member in scenario.members:
+        mine = [sessions[s] for s in taken.get(member.id, ())]
+        if not mine:
+            continue
+        done: list[tuple[str, Any, float, str | None]] = [
+            (s.course, s.start, scenario.session_hours(s), s.id) for s in mine
+        ]
+        done += [(c, day, hours, None) for c, day, hours in history.get(member.id, ())]
+        for requirement in scenario.requirements:
+            if not requirement.who.matches(member):
+                continue
+            counts = [item for item in done if requirement.counts_course(item[0])]
+            if requirement.balance:
+                planned = [(item[1], item[3]) for item in counts if item[3] is not None]
+                if planned:
+                    needed.add((member.id, str(min(planned)[1])))
+            for window in requirement_windows(scenario, requirement, member):
+                inside = [item for item in counts if window.start <= item[1] <= window.end]
+                for item in inside:
+                    if item[3] is not None and _needed(requirement, inside, item):
+                        needed.add((member.id, item[3]))
+    return [
+        (m, s)
+        for m, s in pairs
+        if (m, s) not in kept
+        and (m, s) not in needed
+        and (m, sessions[s].course) not in grouped
+        and (attendees[s] - 1 == 0 or attendees[s] - 1 >= sessions[s].min_size)
+    ]
+
+
+def _needed(requirement: Any, inside: list, item: tuple) -> bool:
+    """Whether dropping ``item`` raises the window's shortfall."""
+    if requirement.min_hours is None:
+        return len(inside) <= requirement.needed
+    hours = sum(i[2] for i in inside)
+
+    def short(h: float) -> int:
+        return max(0, math.ceil(requirement.min_hours - h - 1e-9))
+
+    return short(hours - item[2]) > short(hours)
+
+
+def run_rotaplan(path: str, time_limit: float, workers: int, seed: int, queue: Any) -> None:
+    """One ``rotaplan solve --time-limit T``: the plan a planner gets, checked."""
+    from models import load_scenario
+    from solver import SolveOptions, solve
+    from solver.instance import build_instance
+
+    started = time.monotonic()
+    scenario = load_scenario(path)
+    trace: list[tuple[float, float]] = []
+    first_term = scenario.objective[0]
+    ends: dict[str, float] = {}
+
+    class Recorder:
+        def stage_started(self, term, index, count, budget):
+            pass
+
+        def improved(self, term, value, bound, elapsed):
+            if term == first_term:
+                trace.append((time.monotonic() - started, value))
+
+        def stage_finished(self, report):
+            ends[report.term] = time.monotonic() - started
+
+    plan = solve(
+        scenario,
+        SolveOptions(time_limit=time_limit, workers=workers, seed=seed, progress=Recorder()),
+    )
+    total = time.monotonic() - started
+    first = plan.stages[0] if plan.stages else None
+    queue.put(
+        {
+            "pairs": build_instance(scenario).num_pairs,
+            "build": plan.build_seconds,
+            "first_plan": trace[0][0] if trace else None,
+            "trace": trace,
+            "end": plan.objective.get(first_term) if plan.has_plan else None,
+            "bound": first.bound if first else None,
+            "stages": [
+                {
+                    "term": s.term,
+                    "status": s.status.value,
+                    "value": s.value,
+                    "bound": s.bound,
+                    "end": ends.get(s.term),
+                }
+                for s in plan.stages
+            ],
+            "status": plan.status.value,
+            "seconds": total,
+            "peak_mb": peak_mb(),
+            "cpu_seconds": cpu_seconds(),
+            **audit(scenario, plan.pairs if plan.has_plan else None),
+        }
+    )
+
+
+def run_textbook(path: str, time_limit: float, workers: int, seed: int, queue: Any) -> None:
+    """The textbook model with its best parameters, under the same budget, checked."""
+    from benchmarks.textbook import best_parameters, solve_textbook
+    from models import load_scenario
+
+    started = time.monotonic()
+    scenario = load_scenario(path)
+    trace: list[tuple[float, float]] = []
+    first_term = scenario.objective[0]
+
+    def seen(term, value, bound):
+        if term == first_term:
+            trace.append((time.monotonic() - started, value))
+
+    # Like rotaplan's time limit, the budget counts from the loaded scenario.
+    loaded = time.monotonic() - started
+    result = solve_textbook(
+        scenario, time_limit, workers, seed, seen, parameters=best_parameters(workers)
+    )
+    stages = result["stages"]
+    first = stages[0] if stages else {}
+    for stage in stages:
+        stage["end"] += loaded
+    optimal = bool(stages) and all(s["status"] == "OPTIMAL" for s in stages)
+    queue.put(
+        {
+            "pairs": result["num_pairs"],
+            "build": result["build_seconds"],
+            "first_plan": trace[0][0] if trace else None,
+            "trace": trace,
+            "end": first.get("value"),
+            "bound": first.get("bound"),
+            "stages": stages,
+            "status": "OPTIMAL" if optimal else ("FEASIBLE" if result["pairs"] else "UNKNOWN"),
+            "seconds": time.monotonic() - started,
+            "peak_mb": peak_mb(),
+            "cpu_seconds": cpu_seconds(),
+            **audit(scenario, result["pairs"]),
+        }
+    )
+
+
+def fmt(value: Any, digits: int = 0) -> str:
+    """A table cell: ``-`` for nothing, thousands separated."""
+    if value is None:
+        return "-"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
