@@ -17,13 +17,11 @@ next one) and returns what the solve reported:
 
 from __future__ import annotations
 
-import math
 import multiprocessing
 import resource
 import sys
 import time
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -72,80 +70,9 @@ def audit(scenario: Scenario, pairs: list[tuple[str, str]] | None) -> dict[str, 
     report = check_plan(scenario, pairs)
     return {
         "violations": len(report.violations),
-        "surplus": surplus_attendances(scenario, pairs, report),
+        "surplus": report.surplus,
         "objective": report.objective,
     }
-
-
-def surplus_attendances(scenario: Scenario, pairs: Iterable[tuple[str, str]], report: Any) -> int:
-    """Assignments whose removal raises no earlier term and breaks no rule (SPEC.md, Surplus).
-
-    The checker's own count when it reports one (``report.surplus``); until then this
-    benchmark counts by the same definition: each assignment is judged on the whole plan.
-    """
-    counted = getattr(report, "surplus", None)
-    if counted is not None:
-        return int(counted) if not isinstance(counted, list | tuple | set) else len(counted)
-    return len(_surplus(scenario, list(dict.fromkeys(pairs))))
-
-
-def _surplus(scenario: Scenario, pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    from models import requirement_windows
-
-    sessions = scenario.session_by_id
-    attendees: dict[str, int] = defaultdict(int)
-    taken: dict[str, list[str]] = defaultdict(list)
-    for member_id, session_id in pairs:
-        attendees[session_id] += 1
-        taken[member_id].append(session_id)
-    kept = {(row.member, row.session) for row in scenario.pinned}
-    kept |= set(scenario.previous or ())
-    grouped = {(m, group.course) for group in scenario.together for m in group.members}
-    history: dict[str, list[tuple[str, Any, float]]] = defaultdict(list)
-    for row in scenario.history:
-        history[row.member].append((row.course, row.date, scenario.course_by_id[row.course].hours))
-    needed: set[tuple[str, str]] = set()
-    for member in scenario.members:
-        mine = [sessions[s] for s in taken.get(member.id, ())]
-        if not mine:
-            continue
-        done: list[tuple[str, Any, float, str | None]] = [
-            (s.course, s.start, scenario.session_hours(s), s.id) for s in mine
-        ]
-        done += [(c, day, hours, None) for c, day, hours in history.get(member.id, ())]
-        for requirement in scenario.requirements:
-            if not requirement.who.matches(member):
-                continue
-            counts = [item for item in done if requirement.counts_course(item[0])]
-            if requirement.balance:
-                planned = [(item[1], item[3]) for item in counts if item[3] is not None]
-                if planned:
-                    needed.add((member.id, str(min(planned)[1])))
-            for window in requirement_windows(scenario, requirement, member):
-                inside = [item for item in counts if window.start <= item[1] <= window.end]
-                for item in inside:
-                    if item[3] is not None and _needed(requirement, inside, item):
-                        needed.add((member.id, item[3]))
-    return [
-        (m, s)
-        for m, s in pairs
-        if (m, s) not in kept
-        and (m, s) not in needed
-        and (m, sessions[s].course) not in grouped
-        and (attendees[s] - 1 == 0 or attendees[s] - 1 >= sessions[s].min_size)
-    ]
-
-
-def _needed(requirement: Any, inside: list, item: tuple) -> bool:
-    """Whether dropping ``item`` raises the window's shortfall."""
-    if requirement.min_hours is None:
-        return len(inside) <= requirement.needed
-    hours = sum(i[2] for i in inside)
-
-    def short(h: float) -> int:
-        return max(0, math.ceil(requirement.min_hours - h - 1e-9))
-
-    return short(hours - item[2]) > short(hours)
 
 
 def run_rotaplan(path: str, time_limit: float, workers: int, seed: int, queue: Any) -> None:
