@@ -35,6 +35,8 @@ from .model import RotaModel
 from .reasons import explain_unmet
 from .result import Plan, StageReport, Status
 from .search import NeighbourhoodSearch
+from .settings import EngineSettings
+from .whole_model import FEWER_IS_LOWER, complete_hint, hint, kept_pairs_model, set_parameters
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -62,18 +64,15 @@ class SolveError(RuntimeError):
 class SolveOptions:
     """How a solve may spend its time.
 
-    ``search_above_pairs``: scenarios with more eligible pairs than this are improved by
-    neighbourhood search beside the whole model; smaller ones are solved on the whole model.
+    ``settings`` holds the engine's tuning knobs (``solver.settings.EngineSettings``); the
+    properties below read the ones the search path uses.
     """
 
     time_limit: float = 120.0
     workers: int = 0  # 0: every core
     seed: int = 0
     progress: Progress | None = None
-    first_term_share: float = 0.6  # of the time, for the most important term
-    search_above_pairs: int = 25_000
-    strong_bound_pairs: int = 100_000
-    bound_model_pairs: int = 1_200_000
+    settings: EngineSettings = field(default_factory=EngineSettings)
     # A plan to start from (a what-if starts from the plan it changes): its assignments
     # that fit are taken first, so the search can only improve on it.
     start: list[tuple[str, str]] | None = None
@@ -81,6 +80,22 @@ class SolveOptions:
     @property
     def threads(self) -> int:
         return self.workers if self.workers > 0 else max(1, os.cpu_count() or 1)
+
+    @property
+    def first_term_share(self) -> float:
+        return self.settings.first_term_share
+
+    @property
+    def search_above_pairs(self) -> int:
+        return self.settings.search_above_pairs
+
+    @property
+    def strong_bound_pairs(self) -> int:
+        return self.settings.strong_bound_pairs
+
+    @property
+    def bound_model_pairs(self) -> int:
+        return self.settings.bound_model_pairs
 
 
 @dataclass
@@ -159,7 +174,10 @@ def solve(scenario: Scenario, options: SolveOptions | None = None, **settings: o
         first_plan = time.monotonic() - started
         # Checking and explaining the final plan takes a few times as long as indexing the
         # scenario did; that time comes out of the search so the solve ends on time.
-        finishing = min(0.1 * options.time_limit, 4 * indexing) + bound_seconds(options.time_limit)
+        knobs = options.settings
+        finishing = min(
+            knobs.finishing_share * options.time_limit, knobs.finishing_factor * indexing
+        ) + bound_seconds(options.time_limit)
         deadline = started + options.time_limit - finishing
         # The search improves a plan that holds every rule; when pinned rows make the first
         # plan break one, only the whole model can say whether any plan exists.
@@ -202,18 +220,36 @@ def _whole_model_stages(
         rota.model.add(rota.terms["unmet"] == 0)
     terms = _terms_to_optimise(rota)
     stages: list[StageReport] = []
-    rota.hint(taken)
+    knobs = options.settings
+    first = [bool(taken[p]) for p in rota.vars.attend]
+    values, held = complete_hint(rota, first, options.seed, knobs.first_stage_seconds)
+    hint(rota.model, rota, values)
     solution: list[int] | None = None
+    # The solve whose plan a stage that finds none keeps: the first plan's, when it keeps
+    # every rule of the model, then each stage's.
     for index, term in enumerate(terms):
         if search.interrupted:
             break
         budget = _budget(options, index, len(terms), deadline)
         if solution is not None and budget <= 0:
             break
-        budget = max(budget, 1.0 if solution is None else 0.05)
+        budget = max(
+            budget, knobs.first_stage_seconds if solution is None else knobs.later_stage_seconds
+        )
         if options.progress is not None:
             options.progress.stage_started(term, index, len(terms), budget)
+        if solution is not None and term in FEWER_IS_LOWER:
+            spent = _start_from_kept_pairs(
+                rota, term, solution, budget * knobs.kept_pairs_share, options, search
+            )
+            budget = max(budget - spent, knobs.later_stage_seconds)
         report, values, solver = _stage(rota, term, budget, options, search)
+        if values is None and held is not None and report.status == Status.UNKNOWN:
+            # Out of time before a plan of its own (a stage's presolve can take its whole
+            # share): the stage keeps the plan it got, which holds every rule.
+            values, solver = list(held.response_proto.solution), held
+            report.status = Status.FEASIBLE
+            report.value = round(held.value(rota.terms[term]))
         stages.append(report)
         if options.progress is not None:
             options.progress.stage_finished(report)
@@ -221,10 +257,13 @@ def _whole_model_stages(
             if solution is None:
                 return stages, None, terms
             break
-        solution = values
-        _hint_all(rota, values)
-        # Hold this term where it got, so no later stage can trade it away.
+        solution, held = values, solver
+        hint(rota.model, rota, values)
+        # Hold this term where it got, so no later stage can trade it away; and tell the
+        # later stages what this one proved, so their relaxation starts from it.
         rota.model.add(rota.terms[term] <= round(solver.value(rota.terms[term])))
+        if report.bound:
+            rota.model.add(rota.terms[term] >= report.bound)
     if not terms:
         report, solution, _ = _stage(
             rota, None, max(1.0, deadline - time.monotonic()), options, search
@@ -239,11 +278,29 @@ def _whole_model_stages(
     return stages, decided, terms
 
 
-def _hint_all(rota: RotaModel, values: list[int]) -> None:
-    rota.model.clear_hints()
-    hint = rota.model.proto.solution_hint
-    hint.vars.extend(range(len(values)))
-    hint.values.extend(values)
+def _start_from_kept_pairs(
+    rota: RotaModel,
+    term: str,
+    solution: list[int],
+    budget: float,
+    options: SolveOptions,
+    search: _Search,
+) -> float:
+    """Hint the stage with the best plan among the pairs ``solution`` takes; returns the
+    seconds that took.
+
+    The whole model's search, started from a plan that trains many beyond need, finds the
+    plans that drop them slowly; the model of the kept pairs only is small and usually
+    solved to optimality in a fraction of the budget.
+    """
+    kept = kept_pairs_model(rota, solution)
+    kept.clear_objective()
+    kept.minimize(rota.terms[term])
+    solver = _solver(budget, 1, options.seed)
+    solver.parameters.linearization_level = 2
+    if _run(solver, kept, None, search) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        hint(rota.model, rota, list(solver.response_proto.solution))
+    return solver.response_proto.wall_time
 
 
 def _stage(
@@ -254,9 +311,7 @@ def _stage(
     if term is not None:
         model.minimize(rota.terms[term])
     solver = _solver(budget, options.threads, options.seed)
-    # Interleaved search is CP-SAT's deterministic parallel mode: the same seed and
-    # worker count give the same plan.
-    solver.parameters.interleave_search = options.threads > 1
+    set_parameters(solver, rota.instance.num_pairs, options.threads, options.settings)
     watcher = _Watcher(term or "feasibility", options.progress, time.monotonic())
     status = _run(solver, model, watcher, search)
     stage_status = _STATUS.get(status, Status.UNKNOWN)
