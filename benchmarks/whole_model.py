@@ -107,14 +107,21 @@ def make_scenario(root: Path, members: int, years: int, seed: int, family: str) 
 # -- the two engines, each in its own process --------------------------------------------
 
 
-def run_rotaplan(path: str, time_limit: float, workers: int, seed: int, queue) -> None:
+def run_rotaplan(
+    path: str, time_limit: float, workers: int, seed: int, queue, settings: str | None = None
+) -> None:
     from checker import check_plan
     from models import load_scenario
     from solver import SolveOptions, solve
 
     started = time.monotonic()
     scenario = load_scenario(path)
-    plan = solve(scenario, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    if settings is not None:
+        from solver.settings import EngineSettings
+
+        options.settings = EngineSettings.from_file(settings)
+    plan = solve(scenario, options)
     report = check_plan(scenario, plan.pairs)
     queue.put(
         {
@@ -182,10 +189,12 @@ def run_textbook(path: str, time_limit: float, workers: int, seed: int, queue) -
     queue.put({"stages": stages, "seconds": time.monotonic() - started, "ok": None})
 
 
-def measure(target, path: Path, time_limit: float, workers: int, seed: int) -> dict:
+def measure(target, path: Path, time_limit: float, workers: int, seed: int, *extra) -> dict:
     context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    process = context.Process(target=target, args=(str(path), time_limit, workers, seed, queue))
+    process = context.Process(
+        target=target, args=(str(path), time_limit, workers, seed, queue, *extra)
+    )
     process.start()
     result = queue.get()
     process.join()
@@ -216,6 +225,13 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-textbook", action="store_true")
+    parser.add_argument(
+        "--settings",
+        nargs="+",
+        default=[],
+        metavar="FILE",
+        help="Also run rotaplan with the engine settings of each file (TOML, JSON or YAML).",
+    )
     args = parser.parse_args()
 
     from models import load_scenario
@@ -229,11 +245,14 @@ def main() -> None:
                 for family in args.families:
                     path = make_scenario(Path(folder), members, args.years, seed, family)
                     pairs = build_instance(load_scenario(path)).num_pairs
-                    engines = [("rotaplan", run_rotaplan)]
+                    engines: list[tuple[str, Callable, tuple]] = [("rotaplan", run_rotaplan, ())]
+                    engines += [
+                        (f"rotaplan {Path(f).stem}", run_rotaplan, (f,)) for f in args.settings
+                    ]
                     if not args.no_textbook:
-                        engines.append(("textbook", run_textbook))
-                    for name, target in engines:
-                        result = measure(target, path, args.time_limit, args.workers, seed)
+                        engines.append(("textbook", run_textbook, ()))
+                    for name, target, extra in engines:
+                        result = measure(target, path, args.time_limit, args.workers, seed, *extra)
                         by_term = {s["term"]: s for s in result["stages"]}
                         check = {None: "", True: "ok", False: "BROKEN"}[result["ok"]]
                         cells = [

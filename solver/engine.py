@@ -222,7 +222,7 @@ def _whole_model_stages(
     stages: list[StageReport] = []
     knobs = options.settings
     first = [bool(taken[p]) for p in rota.vars.attend]
-    values, held = complete_hint(rota, first, options.seed, knobs.first_stage_seconds)
+    values, held = complete_hint(rota, first, options.seed, knobs.complete_hint_seconds)
     hint(rota.model, rota, values)
     solution: list[int] | None = None
     # The solve whose plan a stage that finds none keeps: the first plan's, when it keeps

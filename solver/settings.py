@@ -34,6 +34,9 @@ class EngineSettings:
     first_stage_seconds
         The least the first whole-model stage gets, however little time is left, so that
         it can find a plan.
+    complete_hint_seconds
+        The most the engine spends turning the first plan into a complete hint (every
+        variable of the whole model; the pairs fixed, so it is mostly presolve).
     later_stage_seconds
         The least any later whole-model stage gets.
     finishing_share, finishing_factor
@@ -63,6 +66,7 @@ class EngineSettings:
 
     first_term_share: float = 0.6
     first_stage_seconds: float = 1.0
+    complete_hint_seconds: float = 2.0
     later_stage_seconds: float = 0.05
     finishing_share: float = 0.1
     finishing_factor: float = 4.0
@@ -80,7 +84,12 @@ class EngineSettings:
             raise SettingsError(f"kept_pairs_share must lie in [0, 1), not {self.kept_pairs_share}")
         if not 0 <= self.finishing_share < 1:
             raise SettingsError(f"finishing_share must lie in [0, 1), not {self.finishing_share}")
-        for name in ("first_stage_seconds", "later_stage_seconds", "finishing_factor"):
+        for name in (
+            "first_stage_seconds",
+            "complete_hint_seconds",
+            "later_stage_seconds",
+            "finishing_factor",
+        ):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative")
 
