@@ -7,3 +7,5 @@ from .result import Plan as Plan
 from .result import StageReport as StageReport
 from .result import Status as Status
 from .result import Unmet as Unmet
+from .settings import EngineSettings as EngineSettings
+from .settings import SettingsError as SettingsError

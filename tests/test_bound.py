@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from models import load_scenario
-from solver import SolveOptions, solve
+from solver import EngineSettings, SolveOptions, solve
 from solver.bound import block_bound
 from solver.construct import construct
 from solver.instance import build_instance
@@ -92,7 +92,9 @@ def test_large_path_reports_a_bound_the_plan_respects(tmp_path, plan_checks):
     from models.generate import generate_scenario
 
     scenario = load_scenario(generate_scenario(tmp_path, members=300, years=2, seed=3))
-    options = SolveOptions(time_limit=20, workers=2, seed=0, search_above_pairs=1_000)
+    options = SolveOptions(
+        time_limit=20, workers=2, seed=0, settings=EngineSettings(search_above_pairs=1_000)
+    )
     plan = solve(scenario, options)
     plan_checks(scenario, plan)
     unmet = plan.stages[0]

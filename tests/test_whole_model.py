@@ -8,10 +8,9 @@ import pytest
 import yaml
 
 from models import load_scenario
-from solver import SolveOptions, Status, solve
+from solver import EngineSettings, SettingsError, SolveOptions, Status, solve
 from solver.instance import build_instance
 from solver.model import RotaModel
-from solver.settings import EngineSettings, SettingsError
 from solver.whole_model import complete_hint, kept_pairs_model
 
 
