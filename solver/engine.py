@@ -222,11 +222,12 @@ def _whole_model_stages(
     stages: list[StageReport] = []
     knobs = options.settings
     first = [bool(taken[p]) for p in rota.vars.attend]
+    # ``held``: the solve whose plan a stage keeps when it finds none better in its time:
+    # the first plan's, when it keeps every rule of the model, then each stage's.
     values, held = complete_hint(rota, first, options.seed, knobs.complete_hint_seconds)
-    hint(rota.model, rota, values)
+    if knobs.hint_first_stage or held is None:
+        hint(rota.model, rota, values)
     solution: list[int] | None = None
-    # The solve whose plan a stage that finds none keeps: the first plan's, when it keeps
-    # every rule of the model, then each stage's.
     for index, term in enumerate(terms):
         if search.interrupted:
             break
@@ -244,12 +245,14 @@ def _whole_model_stages(
             )
             budget = max(budget - spent, knobs.later_stage_seconds)
         report, values, solver = _stage(rota, term, budget, options, search)
-        if values is None and held is not None and report.status == Status.UNKNOWN:
+        kept = None if held is None else round(held.value(rota.terms[term]))
+        if held is not None and kept is not None and (values is None or (report.value or 0) > kept):
             # Out of time before a plan of its own (a stage's presolve can take its whole
-            # share): the stage keeps the plan it got, which holds every rule.
+            # share), or, unhinted, before a plan as good as the one it got: the stage
+            # keeps that one, which holds every rule. Its proven bound still holds.
             values, solver = list(held.response_proto.solution), held
-            report.status = Status.FEASIBLE
-            report.value = round(held.value(rota.terms[term]))
+            report.status = Status.OPTIMAL if report.bound == kept else Status.FEASIBLE
+            report.value = kept
         stages.append(report)
         if options.progress is not None:
             options.progress.stage_finished(report)
