@@ -7,8 +7,10 @@ and solves every one with rotaplan and with the textbook formulation
 process. The textbook runs with its best simple parameters: the full linear relaxation
 (``linearization_level = 2``) and, at one or two workers, subsolvers chosen so that one of
 them proves bounds from the LP. Every rotaplan plan is run through ``rotaplan check``'s
-checker. One row per scenario and engine: each term's value, its proven bound, and the
-seconds the stage took (``*`` marks a term proven optimal).
+checker (``check``: ok; empty for the textbook, or when rotaplan wrote no plan). One row
+per scenario and engine: each term's value in the final plan, the bound its stage proved,
+and the seconds the stage took (``*`` marks a term proven optimal; ``-`` a stage that did
+not run or found no plan).
 
     .venv/bin/python benchmarks/whole_model.py                       # units of 80 and 150
     .venv/bin/python benchmarks/whole_model.py --members 300 --years 3 --time-limit 60
@@ -136,7 +138,7 @@ def run_rotaplan(
                 for s in plan.stages
             ],
             "seconds": time.monotonic() - started,
-            "ok": report.ok and report.objective == plan.objective,
+            "ok": report.ok and report.objective == plan.objective if plan.has_plan else None,
         }
     )
 
@@ -254,7 +256,7 @@ def main() -> None:
                     for name, target, extra in engines:
                         result = measure(target, path, args.time_limit, args.workers, seed, *extra)
                         by_term = {s["term"]: s for s in result["stages"]}
-                        check = {None: "", True: "ok", False: "BROKEN"}[result["ok"]]
+                        check = {True: "ok", False: "BROKEN"}.get(result["ok"], "")
                         cells = [
                             path.parent.name,
                             str(pairs),

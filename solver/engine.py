@@ -324,6 +324,10 @@ def _stage(
         if term is not None:
             value = round(solver.objective_value)
             bound = round(solver.best_objective_bound) if stage_status == Status.FEASIBLE else value
+    elif stage_status == Status.UNKNOWN and term is not None and not search.interrupted:
+        # No plan in time, but what CP-SAT proved still holds (the stage may keep the plan
+        # it got; see ``_whole_model_stages``).
+        bound = max(0, int(np.ceil(solver.best_objective_bound - 1e-6)))
     report = StageReport(
         term=term or "feasibility",
         status=stage_status,
