@@ -223,9 +223,11 @@ def _whole_model_stages(
     knobs = options.settings
     first = [bool(taken[p]) for p in rota.vars.attend]
     # ``held``: the solve whose plan a stage keeps when it finds none better in its time:
-    # the first plan's, when it keeps every rule of the model, then each stage's.
-    values, held = complete_hint(rota, first, options.seed, knobs.complete_hint_seconds)
-    if knobs.hint_first_stage or held is None:
+    # the first plan's, when it keeps every rule of the model, then each stage's. Unhinted,
+    # the first stage needs the first plan completed only when it proves no optimum.
+    held: cp_model.CpSolver | None = None
+    if knobs.hint_first_stage:
+        values, held = complete_hint(rota, first, options.seed, knobs.complete_hint_seconds)
         hint(rota.model, rota, values)
     solution: list[int] | None = None
     for index, term in enumerate(terms):
@@ -245,6 +247,10 @@ def _whole_model_stages(
             )
             budget = max(budget - spent, knobs.later_stage_seconds)
         report, values, solver = _stage(rota, term, budget, options, search)
+        # (Interrupted, the solve falls back on the first plan by itself.)
+        unproven = report.status != Status.OPTIMAL and not search.interrupted
+        if solution is None and held is None and unproven:
+            _, held = complete_hint(rota, first, options.seed, knobs.complete_hint_seconds)
         kept = None if held is None else round(held.value(rota.terms[term]))
         if held is not None and kept is not None and (values is None or (report.value or 0) > kept):
             # Out of time before a plan of its own (a stage's presolve can take its whole
