@@ -15,7 +15,7 @@ import pytest
 
 from checker import check_plan
 from models import Scenario, load_scenario
-from solver import Plan, SolveOptions, Status, solve
+from solver import EngineSettings, Plan, SolveOptions, Status, solve
 from solver.attendance_bound import attendance_bound
 from solver.instance import Instance, build_instance
 from solver.lean import drop_surplus
@@ -200,7 +200,8 @@ def test_a_short_search_on_300_members_leaves_no_surplus(
     plan = solve_checked(scenario, time_limit=10, workers=2)
     assert plan.has_plan  # the first plan at the least, lean too
     # The neighbourhood search's plan as well (search_above_pairs=0 sends it there).
-    searched = solve(scenario, SolveOptions(time_limit=10, workers=2, search_above_pairs=0))
+    to_search = EngineSettings(search_above_pairs=0)
+    searched = solve(scenario, SolveOptions(time_limit=10, workers=2, settings=to_search))
     plan_checks(scenario, searched)
     assert plan.surplus == 0
     assert check_plan(scenario, plan.pairs).surplus == 0
