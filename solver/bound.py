@@ -55,11 +55,6 @@ class BlockBound:
     blocks: list[tuple[np.ndarray, int]] = field(default_factory=list)
     complete: bool = True  # False when the deadline cut the proof short (value still holds)
     seconds: float = 0.0
-    # Each member block: its windows and least shortfall (0 included), by member.
-    member_blocks: dict[int, tuple[np.ndarray, int]] = field(default_factory=dict)
-    seat_blocks: list[tuple[np.ndarray, int]] = field(default_factory=list)
-    taken_by_seats: set[int] = field(default_factory=set)  # windows in seats blocks
-    teams: int = 0  # team blocks that proved more than their members' blocks
 
 
 def block_bound(
@@ -94,7 +89,6 @@ def block_bound(
             result.seats[key] = result.seats.get(key, 0) + value
             result.value += value
             result.blocks.append((np.array(part, dtype=np.int64), value))
-            result.seat_blocks.append(result.blocks[-1])
             taken_by_seats.update(part)
     # Interchangeable members (same sessions open, limits and windows) have the same
     # block: proven once, counted for each.
@@ -110,83 +104,9 @@ def block_bound(
             proven[key] = _prove(instance, members, pairs, windows, deadline)
             result.members += 1
         result.value += proven[key]
-        result.member_blocks[m] = (np.array(windows, dtype=np.int64), proven[key])
         if proven[key] > 0:
             result.blocks.append((np.array(windows, dtype=np.int64), proven[key]))
-    result.taken_by_seats = taken_by_seats
     result.seconds = time.monotonic() - started
-    return result
-
-
-def team_bound(
-    instance: Instance,
-    short: np.ndarray,
-    members_proof: BlockBound,
-    deadline: float,
-    stop: Callable[[], bool] | None = None,
-) -> BlockBound:
-    """The member blocks of ``members_proof`` merged team by team, where that proves more.
-
-    A team's away cap binds its members together: five members who each fit their own
-    days may not all fit the team's one seat a day. A **team block** holds the free
-    windows of every member of a team that has a member block (met or not, they compete
-    for the team's days), with the members' own limits and the team's cap on every day;
-    its optimum replaces the sum of its members' blocks when it is larger (it is never
-    smaller, short of the time to prove it). Returns a new bound; ``members_proof`` is
-    left as it was.
-    """
-    started = time.monotonic()
-    result = BlockBound(
-        value=members_proof.value,
-        seats=dict(members_proof.seats),
-        members=members_proof.members,
-        complete=members_proof.complete,
-    )
-    member_blocks = dict(members_proof.member_blocks)
-    taken = members_proof.taken_by_seats
-    team_of = instance.member_team
-    members_of: dict[str, list[int]] = defaultdict(list)
-    for m, team in enumerate(team_of):
-        members_of[team].append(m)
-    with_blocks = sorted({team_of[m] for m in member_blocks})
-    teams = [
-        (team, members_of[team])
-        for team in with_blocks
-        if instance.rules[team].cap is not None and len(members_of[team]) > 1
-    ]
-
-    def team_short(item: tuple[str, list[int]]) -> int:
-        return int(sum(short[instance.windows_by_member[m]].sum() for m in item[1]))
-
-    # Most short first: where the team's shortfall is largest, its cap most likely binds.
-    teams.sort(key=lambda item: -team_short(item))
-    merged: list[tuple[np.ndarray, int]] = []
-    for _, everyone in teams:
-        if time.monotonic() >= deadline or (stop is not None and stop()):
-            result.complete = False
-            break
-        windows = [w for m in everyone for w in instance.windows_by_member[m] if w not in taken]
-        if not windows:
-            continue
-        members = np.array(everyone, dtype=np.int64)
-        pairs = np.concatenate([instance.pairs_of_member[m] for m in everyone])
-        value = _prove(instance, members, pairs, windows, deadline)
-        alone = sum(member_blocks[m][1] for m in everyone if m in member_blocks)
-        if value > alone:
-            result.value += value - alone
-            for m in everyone:
-                member_blocks.pop(m, None)
-            merged.append((np.array(windows, dtype=np.int64), value))
-    result.seat_blocks = list(members_proof.seat_blocks)
-    result.blocks = (
-        result.seat_blocks
-        + [(windows, value) for windows, value in member_blocks.values() if value > 0]
-        + merged
-    )
-    result.member_blocks = member_blocks
-    result.taken_by_seats = taken
-    result.teams = len(merged)
-    result.seconds = members_proof.seconds + time.monotonic() - started
     return result
 
 

@@ -345,6 +345,10 @@ class _BoundRun:
 # On the search path the first term gets this share of the time (at least): it matters
 # most, and on large scenarios the later terms move little in the seconds they get.
 SEARCH_FIRST_TERM_SHARE = 0.85
+# Seconds that must be left after the first stage for the whole model to be built for the
+# later ones (above ``strong_bound_pairs``): building it takes several seconds at company
+# size, and in fewer its bounds on the later terms stay at 0.
+LATE_MODEL_SECONDS = 30.0
 
 
 def _search_stages(
@@ -369,7 +373,12 @@ def _search_stages(
         budget = _search_budget(options, index, len(terms), deadline)
         if search.interrupted or budget <= 0.05:
             break
-        if rota is None and with_model and (term != "unmet" or index > 0):
+        if (
+            rota is None
+            and with_model
+            and (term != "unmet" or index > 0)
+            and deadline - time.monotonic() >= LATE_MODEL_SECONDS
+        ):
             rota = RotaModel(instance)
             for held in stages:
                 if held.value is not None and not _constant(rota, held.term):

@@ -11,7 +11,7 @@ import pytest
 
 from models import load_scenario
 from solver import SolveOptions, solve
-from solver.bound import block_bound, team_bound
+from solver.bound import block_bound
 from solver.construct import construct
 from solver.instance import build_instance
 from solver.model import RotaModel, Scope
@@ -99,45 +99,3 @@ def test_large_path_reports_a_bound_the_plan_respects(tmp_path, plan_checks):
     assert unmet.term == "unmet"
     assert unmet.bound is not None
     assert 0 < unmet.bound <= plan.objective["unmet"]
-
-
-def test_a_team_cap_shared_by_two_requirements_is_proven(scenario_dict, solve_checked):
-    # Two members of one team, one away seat a day between them: each needs a different
-    # class, both held on the same day, so one of them stays short. Neither requirement's
-    # seats nor either member's own limits show it; the team's block does.
-    raw = scenario_dict(
-        members=[{"id": "M1", "team": "T1"}, {"id": "M2", "team": "T1"}],
-        courses=["first", "second"],
-        sessions=[
-            {"id": "A-1", "course": "first", "start": "2026-03-02"},
-            {"id": "B-1", "course": "second", "start": "2026-03-02"},
-        ],
-        requirements=[
-            {"id": "a", "who": {"members": ["M1"]}, "courses": ["first"], "window": "year"},
-            {"id": "b", "who": {"members": ["M2"]}, "courses": ["second"], "window": "year"},
-        ],
-        team_limits=[{"teams": ["T1"], "max_away": 1}],
-    )
-    scenario = load_scenario(raw)
-    plan = solve_checked(scenario)
-    assert plan.objective["unmet"] == 1
-    instance = build_instance(scenario)
-    short = np.ones(len(instance.windows), dtype=np.int64)  # as if the plan met nothing
-    members_proof = block_bound(instance, short, time.monotonic() + 30)
-    assert members_proof.value == 0
-    teams_proof = team_bound(instance, short, members_proof, time.monotonic() + 30)
-    assert teams_proof.value == 1
-    assert teams_proof.teams == 1
-
-
-def test_team_blocks_never_exceed_the_proven_optimum(solve_checked):
-    scenario = load_scenario(TUTORIAL)
-    plan = solve_checked(scenario)
-    assert plan.status.value == "OPTIMAL"
-    instance = build_instance(scenario)
-    taken = np.zeros(instance.num_pairs, dtype=bool)
-    taken[construct(instance)] = True
-    short = NeighbourhoodSearch(instance, taken).weighted_shortfalls()
-    members_proof = block_bound(instance, short, time.monotonic() + 30)
-    teams_proof = team_bound(instance, short, members_proof, time.monotonic() + 30)
-    assert members_proof.value <= teams_proof.value <= plan.objective["unmet"]
