@@ -333,13 +333,14 @@ class _BoundRun:
     proof: list[BlockBound] = field(default_factory=list)
     proven: threading.Event = field(default_factory=threading.Event)  # the blocks are in
 
-    def settled(self, deadline: float, search: _Search) -> list[tuple[np.ndarray, int]] | None:
-        """The blocks at their least, for the search to steer by; waits for the block
-        bound until ``deadline`` (None when it is not in by then)."""
+    def settled(self, wait: float, search: _Search) -> list[tuple[np.ndarray, int]] | None:
+        """The blocks at their least, for the search to steer by; waits up to ``wait``
+        seconds for the block bound (None when it is not in by then, or proved none)."""
+        until = time.monotonic() + wait
         while not self.proven.wait(0.05):
-            if time.monotonic() >= deadline or search.stop.is_set():
+            if time.monotonic() >= until or search.stop.is_set():
                 return None
-        return self.proof[0].blocks if self.proof else None
+        return self.proof[0].blocks if self.proof else []
 
 
 # On the search path the first term gets this share of the time (at least): it matters
@@ -486,8 +487,8 @@ def _search_stage(
     blocks = None
     if bound_run is not None and term == "unmet":
 
-        def blocks():
-            return bound_run.settled(started + budget, search)
+        def blocks(wait: float):
+            return bound_run.settled(wait, search)
 
     try:
         neighbourhoods.run(

@@ -34,10 +34,12 @@ OPENING_WORK = 1.0
 OPENING_RETRY = 300
 # Moves between two fill passes: a pass costs about ten moves at company size.
 FILL_EVERY = 10
-# The move at which the search takes the block bound's blocks (waiting for them if the
-# bound thread is not done): at a fixed move, so the trajectory does not depend on when
-# the thread finishes.
+# The move at which the search takes the block bound's blocks, at a fixed move so the
+# trajectory does not depend on when the bound thread finishes. It waits up to
+# SETTLE_WAIT seconds for them there; a bound later than that (a busy machine, a slow
+# block) is asked for again at twice the moves, and so on, rather than stall the search.
 SETTLE_AT = 40
+SETTLE_WAIT = 5.0
 
 
 @dataclass
@@ -104,12 +106,13 @@ class NeighbourhoodSearch:
         deadline: float,
         on_improve=None,
         stop=None,
-        blocks: Callable[[], list[tuple[np.ndarray, int]] | None] | None = None,
+        blocks: Callable[[float], list[tuple[np.ndarray, int]] | None] | None = None,
     ) -> SearchStats:
         """Move until the deadline or ``stop()``; ``on_improve(delta)`` hears each gain.
 
-        ``blocks``, when given, is asked once, at move ``SETTLE_AT``, for the block bound's
-        blocks (it may wait for them; None: none to take), which then steer the moves.
+        ``blocks(wait)``, when given, is asked at move ``SETTLE_AT`` for the block bound's
+        blocks, waiting up to ``wait`` seconds (None: not in yet, asked again at twice the
+        moves); once they are in they steer the moves.
         """
         stats = SearchStats()
         started = time.monotonic()
@@ -121,6 +124,7 @@ class NeighbourhoodSearch:
         terms = {*self._held_terms, term}
         overlap = self.overlap and "imbalance" not in terms
         pending: _Move | None = None
+        settle_at = SETTLE_AT
 
         def drain() -> None:
             """Finish the move solving in its thread, if any, and count it."""
@@ -138,12 +142,13 @@ class NeighbourhoodSearch:
 
         while time.monotonic() + 0.2 < deadline and not (stop is not None and stop()):
             self._moves = stats.moves
-            if blocks is not None and stats.moves >= SETTLE_AT:
+            if blocks is not None and stats.moves >= settle_at:
                 drain()
-                settled = blocks()
-                blocks = None
+                settled = blocks(min(SETTLE_WAIT, max(0.0, deadline - time.monotonic())))
                 if settled is not None:
                     self.settle(settled)
+                    blocks = None
+                settle_at *= 2
                 continue
             if term == "unmet" and stats.moves - last_fill >= FILL_EVERY:
                 drain()
