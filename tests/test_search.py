@@ -188,3 +188,29 @@ def test_the_same_moves_give_the_same_plan_whatever_the_clock():
     longer = _after_moves(instance, 50, 0.0)
     unmet = check_plan(scenario, _pairs(instance, fast)).objective["unmet"]
     assert check_plan(scenario, _pairs(instance, longer)).objective["unmet"] <= unmet
+
+
+def test_the_block_bound_is_taken_at_fixed_moves():
+    # The blocks steer the moves from a fixed move on; a bound not in by then is asked for
+    # again at twice the moves, so a slow bound never stalls the search.
+    from solver.search import SETTLE_AT
+
+    instance = build_instance(load_scenario(TUTORIAL))
+    search = NeighbourhoodSearch(instance, _constructed(instance), workers=1, seed=2)
+    short = search.weighted_shortfalls()
+    block = np.flatnonzero(short)[:1]
+    asked: list[int] = []
+
+    def blocks(wait: float):
+        asked.append(search._moves)
+        return None if len(asked) == 1 else [(block, int(short[block].sum()))]
+
+    turns = [0]
+
+    def stop() -> bool:
+        turns[0] += 1
+        return turns[0] > 4 * SETTLE_AT
+
+    search.run("unmet", time.monotonic() + 120, stop=stop, blocks=blocks)
+    assert asked == [SETTLE_AT, 2 * SETTLE_AT]
+    assert block.tolist() == search._settled[0].tolist()
