@@ -39,6 +39,8 @@ from .model import RotaModel, Scope
 # A seats block is worth proving when its model stays small; the hours windows of a year
 # reach every session of the year and are left to the members' blocks.
 SEATS_BLOCK_PAIRS = 20_000
+# CP-SAT's deterministic time a block's proof may take (about a minute of one core).
+BLOCK_WORK = 60.0
 
 
 @dataclass
@@ -204,8 +206,11 @@ def _prove(
     # A window that needs one completion is a clause, which the default relaxation leaves
     # out of the LP: the full linearisation is what gives these small models their bound.
     solver.parameters.linearization_level = 2
-    # Under a busy search a block may need longer than alone; the deadline caps it.
-    solver.parameters.max_time_in_seconds = max(0.05, min(60.0, deadline - time.monotonic()))
+    # Limited in deterministic time, so a block proves the same whatever else runs on the
+    # machine (the bound then steers the search the same way every run); the deadline
+    # caps it by the clock.
+    solver.parameters.max_deterministic_time = BLOCK_WORK
+    solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
     status = solver.solve(rota.model)
     if status == cp_model.OPTIMAL:
         return round(solver.objective_value)

@@ -27,7 +27,7 @@ from checker import check_plan, plan_terms
 from models import Scenario
 
 from .attendance_bound import bound_seconds, term_bounds
-from .bound import block_bound
+from .bound import BlockBound, block_bound
 from .construct import construct
 from .instance import Instance, build_instance
 from .lean import drop_surplus
@@ -398,25 +398,63 @@ class _BoundRun:
     live_bound: list[float] = field(default_factory=list)
     blocks: list[int] = field(default_factory=list)  # the block bound, once proven
     halt: threading.Event = field(default_factory=threading.Event)
+    proof: list[BlockBound] = field(default_factory=list)
+    proven: threading.Event = field(default_factory=threading.Event)  # the blocks are in
+
+    def settled(self, wait: float, search: _Search) -> list[tuple[np.ndarray, int]] | None:
+        """The blocks at their least, for the search to steer by; waits up to ``wait``
+        seconds for the block bound (None when it is not in by then, or proved none)."""
+        until = time.monotonic() + wait
+        while not self.proven.wait(0.05):
+            if time.monotonic() >= until or search.stop.is_set():
+                return None
+        return self.proof[0].blocks if self.proof else []
+
+
+# On the search path the first term gets this share of the time (at least): it matters
+# most, and on large scenarios the later terms move little in the seconds they get.
+SEARCH_FIRST_TERM_SHARE = 0.85
+# Seconds that must be left after the first stage for the whole model to be built for the
+# later ones (above ``strong_bound_pairs``): building it takes several seconds at company
+# size, and in fewer its bounds on the later terms stay at 0.
+LATE_MODEL_SECONDS = 30.0
 
 
 def _search_stages(
     instance: Instance, taken: np.ndarray, options: SolveOptions, search: _Search, deadline: float
 ):
     # Above ``bound_model_pairs`` the whole model would not fit in memory: the search runs
-    # alone, on every thread, and the stages report no proven bound.
-    rota = RotaModel(instance) if instance.num_pairs <= options.bound_model_pairs else None
+    # alone and the stages report no proven bound beyond the blocks'. Above
+    # ``strong_bound_pairs`` the first stage does not run the whole model (its bound is the
+    # blocks'), so the model is built only when a later stage needs it: building it takes
+    # seconds of the first stage's time at company size.
+    with_model = instance.num_pairs <= options.bound_model_pairs
+    late_model = instance.num_pairs > options.strong_bound_pairs
+    rota = RotaModel(instance) if with_model and not late_model else None
     terms = _terms_to_optimise(rota) if rota is not None else _terms_in_play(instance)
-    threads = 1 if rota is not None else options.threads
+    threads = 1 if with_model else options.threads
     neighbourhoods = NeighbourhoodSearch(instance, taken, workers=threads, seed=options.seed)
     stages: list[StageReport] = []
     # Every term of the plan, recomputed from its assignments once per stage: checking
     # a province's plan takes seconds.
     values = _terms_of(instance, neighbourhoods.taken)
     for index, term in enumerate(terms):
-        budget = _budget(options, index, len(terms), deadline)
+        budget = _search_budget(options, index, len(terms), deadline)
         if search.interrupted or budget <= 0.05:
             break
+        if (
+            rota is None
+            and with_model
+            and (term != "unmet" or index > 0)
+            and deadline - time.monotonic() >= LATE_MODEL_SECONDS
+        ):
+            rota = RotaModel(instance)
+            for held in stages:
+                if held.value is not None and not _constant(rota, held.term):
+                    rota.model.add(rota.terms[held.term] <= held.value)
+            budget = _search_budget(options, index, len(terms), deadline)
+        if rota is not None and _constant(rota, term):
+            continue  # no plan changes it
         if options.progress is not None:
             options.progress.stage_started(term, index, len(terms), budget)
         neighbourhoods.hold(terms[:index])
@@ -433,7 +471,25 @@ def _search_stages(
         if rota is not None and report.value is not None:
             # Hold this term where it got, so no later stage can trade it away.
             rota.model.add(rota.terms[term] <= report.value)
-    return stages, neighbourhoods.taken, terms
+    return (
+        stages,
+        neighbourhoods.taken,
+        [t for t in terms if rota is None or not _constant(rota, t)],
+    )
+
+
+def _constant(rota: RotaModel, term: str) -> bool:
+    return isinstance(rota.terms[term], (int, float))
+
+
+def _search_budget(options: SolveOptions, index: int, count: int, deadline: float) -> float:
+    """The stage's share of the time left: the first term at least
+    ``SEARCH_FIRST_TERM_SHARE`` of it, then even shares; a stage that ends early (its
+    plan reaches the bound) leaves its time to the next."""
+    remaining = max(0.0, deadline - time.monotonic())
+    if index == 0 and count > 1:
+        return remaining * max(options.first_term_share, SEARCH_FIRST_TERM_SHARE)
+    return remaining / (count - index)
 
 
 def _terms_in_play(instance: Instance) -> list[str]:
@@ -496,8 +552,16 @@ def _search_stage(
 
     if options.progress is not None:
         options.progress.improved(term, value, None, 0.0)
+    blocks = None
+    if bound_run is not None and term == "unmet":
+
+        def blocks(wait: float):
+            return bound_run.settled(wait, search)
+
     try:
-        neighbourhoods.run(term, started + budget, on_improve=improved, stop=between_moves)
+        neighbourhoods.run(
+            term, started + budget, on_improve=improved, stop=between_moves, blocks=blocks
+        )
     except KeyboardInterrupt:
         search.interrupt()
     bound = None
@@ -563,12 +627,15 @@ def _start_bound(
                 proof = block_bound(neighbourhoods.instance, short, deadline, stop=halted)
                 run.blocks.append(proof.value)
                 # Blocks already at their least are no place for moves: measured on the
-                # shipped company, 433 after 30 s of search instead of 473-479.
-                neighbourhoods.settle(proof.blocks)
+                # shipped company, 433 after 30 s of search instead of 473-479. The
+                # search takes them at a fixed move (``NeighbourhoodSearch.run``).
+                run.proof.append(proof)
+                run.proven.set()
             if rota is not None and not halted() and time.monotonic() < deadline - 0.1:
                 solver.parameters.max_time_in_seconds = deadline - time.monotonic()
                 run.status.append(solver.solve(rota.model))
         finally:
+            run.proven.set()
             done.set()
 
     run.thread = threading.Thread(target=work, daemon=True)

@@ -23,11 +23,23 @@ from .construct import fill
 from .instance import Instance
 from .model import RotaModel, Scope
 
-# Seconds before a session that would not open is tried again (doubling with each try).
-OPENING_RETRY = 30.0
-# Seconds for a move that opens a session: measured on 20,000 generated members, a move of
-# 32-41 members opening a rotation class found no plan in 0.1 s and its best in 1 s.
-OPENING_SECONDS = 1.0
+# Moves are timed in CP-SAT's deterministic time (about a second of one core's work on
+# these models), not the clock: a move then finds the same plan whatever else runs on the
+# machine, so a run's moves follow one trajectory and a longer time limit only continues
+# it. Work for a move that opens a session: measured on 20,000 generated members, a move
+# of 32-41 members opening a rotation class found no plan in 0.1 s and its best in 1 s.
+MOVE_WORK = 0.1
+OPENING_WORK = 1.0
+# Moves before a session that would not open is tried again (doubling with each try).
+OPENING_RETRY = 300
+# Moves between two fill passes: a pass costs about ten moves at company size.
+FILL_EVERY = 10
+# The move at which the search takes the block bound's blocks, at a fixed move so the
+# trajectory does not depend on when the bound thread finishes. It waits up to
+# SETTLE_WAIT seconds for them there; a bound later than that (a busy machine, a slow
+# block) is asked for again at twice the moves, and so on, rather than stall the search.
+SETTLE_AT = 40
+SETTLE_WAIT = 5.0
 
 
 @dataclass
@@ -68,7 +80,8 @@ class NeighbourhoodSearch:
         # 0.3 s and 12, 516 with 1 s and 30, 557 with 2 s and 60).
         self.size = 6
         self.floor = 4
-        self.move_seconds = 0.1
+        self.move_work = MOVE_WORK
+        self._moves = 0  # moves made in the current run, the search's clock
         self.overlap = True  # solve a move while the next, independent one is built
         # Measured on generated companies: small models improve fastest without the LP.
         self.parameters: dict[str, Any] = {"linearization_level": 0}
@@ -83,22 +96,35 @@ class NeighbourhoodSearch:
         self._min_size = np.array([session.min_size for session in sessions], dtype=np.int64)
         courses = {course: c for c, course in enumerate(instance.scenario.course_by_id)}
         self._session_course = np.array([courses[x.course] for x in sessions], dtype=np.int64)
-        self._openings: dict[int, tuple[int, float]] = {}  # session: (tries, last try)
+        self._openings: dict[int, tuple[int, int]] = {}  # session: (tries, move of last try)
 
     # -- the loop -----------------------------------------------------------------------
 
-    def run(self, term: str, deadline: float, on_improve=None, stop=None) -> SearchStats:
-        """Move until the deadline or ``stop()``; ``on_improve(delta)`` hears each gain."""
+    def run(
+        self,
+        term: str,
+        deadline: float,
+        on_improve=None,
+        stop=None,
+        blocks: Callable[[float], list[tuple[np.ndarray, int]] | None] | None = None,
+    ) -> SearchStats:
+        """Move until the deadline or ``stop()``; ``on_improve(delta)`` hears each gain.
+
+        ``blocks(wait)``, when given, is asked at move ``SETTLE_AT`` for the block bound's
+        blocks, waiting up to ``wait`` seconds (None: not in yet, asked again at twice the
+        moves); once they are in they steer the moves.
+        """
         stats = SearchStats()
         started = time.monotonic()
         pickers = self._pickers(term)
-        next_fill = 0.0
+        last_fill = -FILL_EVERY
         # Moves that share no session with room to run out, no team and no together
         # group cannot affect each other: one solves while the next is built. A term over
         # everyone (imbalance) couples every move.
         terms = {*self._held_terms, term}
         overlap = self.overlap and "imbalance" not in terms
         pending: _Move | None = None
+        settle_at = SETTLE_AT
 
         def drain() -> None:
             """Finish the move solving in its thread, if any, and count it."""
@@ -115,16 +141,22 @@ class NeighbourhoodSearch:
                     on_improve(gain)
 
         while time.monotonic() + 0.2 < deadline and not (stop is not None and stop()):
-            if term == "unmet" and time.monotonic() >= next_fill:
+            self._moves = stats.moves
+            if blocks is not None and stats.moves >= settle_at:
                 drain()
-                # A fill pass costs about a second at company size: keep it near a tenth
-                # of the search's time.
-                fill_started = time.monotonic()
+                settled = blocks(min(SETTLE_WAIT, max(0.0, deadline - time.monotonic())))
+                if settled is not None:
+                    self.settle(settled)
+                    blocks = None
+                settle_at *= 2
+                continue
+            if term == "unmet" and stats.moves - last_fill >= FILL_EVERY:
+                drain()
+                last_fill = stats.moves
                 gain = self._fill()
-                next_fill = time.monotonic() + 9 * (time.monotonic() - fill_started)
                 if gain > 0 and on_improve is not None:
                     on_improve(gain)
-            picker, seconds = pickers[stats.moves % len(pickers)]
+            picker, work = pickers[stats.moves % len(pickers)]
             members = picker()
             if len(members) == 0:
                 stats.moves += 1
@@ -139,7 +171,7 @@ class NeighbourhoodSearch:
             reach = self._reach(members) if overlap else None
             if pending is not None and (reach is None or not pending.reach.isdisjoint(reach)):
                 drain()  # the next move reads what this one may change
-            move = self._prepare(term, members, deadline, seconds)
+            move = self._prepare(term, members, deadline, work)
             if move is not None:
                 move.reach = reach or frozenset()
             drain()
@@ -169,11 +201,12 @@ class NeighbourhoodSearch:
         return before - int((self.shortfalls() * self._window_weight).sum())
 
     def _prepare(
-        self, term: str, members: np.ndarray, deadline: float, seconds: float | None = None
+        self, term: str, members: np.ndarray, deadline: float, work: float | None = None
     ) -> _Move | None:
         """The neighbourhood's model, minimising the term with the held terms kept where
-        they are, hinted with the current plan, solved for ``seconds`` (by default as long as
-        the adaptive neighbourhood size is tuned for); None when it cannot be read."""
+        they are, hinted with the current plan, solved for ``work`` of CP-SAT's
+        deterministic time (by default the amount the adaptive neighbourhood size is tuned
+        for); None when it cannot be read."""
         instance = self.instance
         terms = (*self._held_terms, term) if term not in self._held_terms else self._held_terms
         background = self._background(members, global_terms="imbalance" in terms)
@@ -195,13 +228,17 @@ class NeighbourhoodSearch:
         solver = cp_model.CpSolver()
         # rotaplan handles Ctrl-C itself; CP-SAT's own handler would end the process.
         solver.parameters.catch_sigint_signal = False
-        limit = min(seconds or self.move_seconds, max(0.1, deadline - time.monotonic()))
-        solver.parameters.max_time_in_seconds = limit
-        solver.parameters.num_workers = self.workers
+        limit = work or self.move_work
+        solver.parameters.max_deterministic_time = limit
+        # The clock only ends the last move of a stage.
+        solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
+        # One worker: a parallel CP-SAT solve stopped by its time limit depends on how its
+        # threads were scheduled; the second core builds the next move meanwhile.
+        solver.parameters.num_workers = 1
         solver.parameters.random_seed = int(self.rng.integers(1 << 30))
         for name, setting in self.parameters.items():
             setattr(solver.parameters, name, setting)
-        return _Move(members, rota, solver, term, current[term], limit, adapt=seconds is None)
+        return _Move(members, rota, solver, term, current[term], limit, adapt=work is None)
 
     def _launch(self, move: _Move) -> _Move:
         """Start the move's solve in a thread."""
@@ -219,7 +256,7 @@ class NeighbourhoodSearch:
             move.thread.join()
         solver, status = move.solver, move.status
         if move.adapt:
-            self._adapt(status, solver.wall_time, move.limit)
+            self._adapt(status, solver.response_proto.deterministic_time, move.limit)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             return 0
         value = round(solver.value(move.rota.terms[move.term]))
@@ -327,8 +364,10 @@ class NeighbourhoodSearch:
     def _hint(self, rota: RotaModel) -> None:
         rota.hint(self.taken)
 
-    def _adapt(self, status: cp_model.CpSolverStatus, seconds: float, limit: float) -> None:
-        if status == cp_model.OPTIMAL and seconds < 0.3 * limit:
+    def _adapt(self, status: cp_model.CpSolverStatus, work: float, limit: float) -> None:
+        """Grow the neighbourhood while moves prove their optimum in under a third of
+        their work, shrink it when they do not (both in deterministic time)."""
+        if status == cp_model.OPTIMAL and work < 0.3 * limit:
             self.size = min(int(self.size * 1.15) + 1, 600)
         elif status != cp_model.OPTIMAL:
             self.size = max(int(self.size * 0.9), self.floor)
@@ -400,7 +439,7 @@ class NeighbourhoodSearch:
                 (self._teams_pick, None),
                 (self._course_pick, None),
                 # Opening a session takes many members at once, and more time.
-                (self._opening_pick, OPENING_SECONDS),
+                (self._opening_pick, OPENING_WORK),
             ]
         return [(self._teams_pick, None), (self._course_pick, None), (self._units_pick, None)]
 
@@ -438,14 +477,14 @@ class NeighbourhoodSearch:
         whole search; this move, given a second, met 16-21 of them at once.
         """
         instance = self.instance
-        now = time.monotonic()
+        now = self._moves
         attendance = np.bincount(instance.pair_session[self.taken], minlength=len(self._min_size))
         idle = np.flatnonzero((attendance == 0) & (self._min_size > 1))
         short = self.shortfalls()
         windows_of = instance.windows_of_pair()
         offers: list[tuple[int, list[int]]] = []
         for s in idle.tolist():
-            tries, last = self._openings.get(s, (0, 0.0))
+            tries, last = self._openings.get(s, (0, 0))
             # A session that would not open is tried again later, less and less often:
             # the plan around it changes, but most such sessions stay closed for good.
             if tries and now < last + OPENING_RETRY * 2 ** (tries - 1):
@@ -462,7 +501,7 @@ class NeighbourhoodSearch:
             return np.zeros(0, dtype=np.int64)
         weights = np.array([len(wanting) for _, wanting in offers], dtype=float)
         s, wanting = offers[int(self.rng.choice(len(offers), p=weights / weights.sum()))]
-        tries, _ = self._openings.get(s, (0, 0.0))
+        tries, _ = self._openings.get(s, (0, 0))
         self._openings[s] = (tries + 1, now)
         eligible = instance.pair_member[instance.pairs_of_session[s]]
         theirs = instance.pairs_of_members(eligible)

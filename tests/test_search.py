@@ -148,7 +148,7 @@ def test_an_opening_move_runs_a_session_nobody_attends(scenario_dict):
     # Those S2 would serve where they are short, and enough holders of S1 to make 3.
     assert {4, 5} <= set(members.tolist())
     assert len(set(members.tolist()) & {0, 1, 2, 3}) >= 1
-    move = search._prepare("unmet", members, time.monotonic() + 10, seconds=1.0)
+    move = search._prepare("unmet", members, time.monotonic() + 10, work=1.0)
     assert move is not None
     assert search._finish(search._launch(move)) == 10
     report = check_plan(scenario, _pairs(instance, search.taken))
@@ -159,3 +159,58 @@ def test_an_opening_move_runs_a_session_nobody_attends(scenario_dict):
     assert len(search._opening_pick()) == 0
     search.taken = taken
     assert len(search._opening_pick()) == 0
+
+
+def _after_moves(instance, moves: int, delay: float) -> np.ndarray:
+    """The plan after ``moves`` moves from the constructive plan, each loop turn slowed by
+    ``delay`` seconds (as a busy machine would)."""
+    search = NeighbourhoodSearch(instance, _constructed(instance), workers=1, seed=5)
+    turns = [0]
+
+    def stop() -> bool:
+        turns[0] += 1
+        time.sleep(delay)
+        return turns[0] > moves
+
+    search.run("unmet", time.monotonic() + 120, stop=stop)
+    return search.taken
+
+
+def test_the_same_moves_give_the_same_plan_whatever_the_clock():
+    # Moves are limited in CP-SAT's deterministic time, so a slower machine makes the same
+    # moves, and a longer run only continues them.
+    scenario = load_scenario(TUTORIAL)
+    instance = build_instance(scenario)
+    fast = _after_moves(instance, 25, 0.0)
+    slow = _after_moves(instance, 25, 0.02)
+    assert fast.tolist() == slow.tolist()
+    assert check_plan(scenario, _pairs(instance, fast)).violations == []
+    longer = _after_moves(instance, 50, 0.0)
+    unmet = check_plan(scenario, _pairs(instance, fast)).objective["unmet"]
+    assert check_plan(scenario, _pairs(instance, longer)).objective["unmet"] <= unmet
+
+
+def test_the_block_bound_is_taken_at_fixed_moves():
+    # The blocks steer the moves from a fixed move on; a bound not in by then is asked for
+    # again at twice the moves, so a slow bound never stalls the search.
+    from solver.search import SETTLE_AT
+
+    instance = build_instance(load_scenario(TUTORIAL))
+    search = NeighbourhoodSearch(instance, _constructed(instance), workers=1, seed=2)
+    short = search.weighted_shortfalls()
+    block = np.flatnonzero(short)[:1]
+    asked: list[int] = []
+
+    def blocks(wait: float):
+        asked.append(search._moves)
+        return None if len(asked) == 1 else [(block, int(short[block].sum()))]
+
+    turns = [0]
+
+    def stop() -> bool:
+        turns[0] += 1
+        return turns[0] > 4 * SETTLE_AT
+
+    search.run("unmet", time.monotonic() + 120, stop=stop, blocks=blocks)
+    assert asked == [SETTLE_AT, 2 * SETTLE_AT]
+    assert block.tolist() == search._settled[0].tolist()
