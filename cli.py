@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -49,10 +50,44 @@ def _fail(error: Exception, code: int) -> NoReturn:
     sys.exit(code)
 
 
+class _ReaderMayLeave:
+    """Standard output that a reader may close early (``rotaplan solve ... | head``).
+
+    The command goes on and finishes its work (the plan, its timetables, its report);
+    only what it would still print goes nowhere.
+    """
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+
+    def _gone(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, self._stream.fileno())
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text))
+        except BrokenPipeError:
+            self._gone()
+            return len(text)
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            self._gone()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 class _Rotaplan(click.Group):
     """The command group: the one place where rotaplan's errors become messages and codes."""
 
     def invoke(self, ctx: click.Context) -> object:
+        if not isinstance(sys.stdout, _ReaderMayLeave):
+            sys.stdout = _ReaderMayLeave(sys.stdout)
         try:
             return super().invoke(ctx)
         except Exception as error:
@@ -239,7 +274,7 @@ def check(scenario: str, plan_dir: str, limit: int) -> None:
     if report.violations:
         rules = Counter(v.rule for v in report.violations)
         click.echo(
-            f"{len(report.violations)} violations: "
+            f"{_count(len(report.violations), 'violation')}: "
             + ", ".join(f"{r} {n}" for r, n in rules.most_common())
         )
         sys.exit(EXIT_NO_PLAN)
@@ -309,7 +344,9 @@ def solve(
 
         folder = Path(out_dir) / "timetables"
         written = write_timetables(plan.scenario, plan.pairs, folder, formats=formats, lang=lang)
-        click.echo(f"{len(written)} timetable file(s) and folder(s) written to {folder}")
+        from solver.closing import timetables_line
+
+        click.echo(timetables_line(plan, len(written), folder, lang))
     if with_report:
         _write_report(out_dir, lang, plan.scenario)
 
@@ -349,12 +386,16 @@ def _report_plan(
     """Print the plan's status and each term's proof, and write it (``write(out_dir)`` if given)."""
     from solver.closing import no_plan_line, status_lines, written_lines
 
+    # The plan is written before a word is printed: a reader that closes the pipe early
+    # (``| head``) must not cost the planner the plan.
+    written = (
+        (write or (lambda out: plan.write(out, lang=lang)))(out_dir) if plan.has_plan else None
+    )
     for line in status_lines(plan, lang):
         click.echo(line)
-    if not plan.has_plan:
+    if written is None:
         click.echo(no_plan_line(plan, lang), err=True)
         sys.exit(EXIT_NO_PLAN)
-    written = (write or (lambda out: plan.write(out, lang=lang)))(out_dir)
     for line in written_lines(plan, written, lang):
         click.echo(line)
 
@@ -425,21 +466,24 @@ def generate(
 
     from models.families import settings_for
     from models.generate import generate_scenario
+    from solver.folder import staged_folder
 
     try:
         settings = settings_for(family, members, years, structure)
-        path = generate_scenario(
-            Path(out),
-            settings.members,
-            settings.years,
-            seed,
-            start_year,
-            name,
-            settings.structure,
-        )
+        # Generated files are rotaplan's: the folder must be new, empty or generated before.
+        with staged_folder(out, "scenario") as staging:
+            written = generate_scenario(
+                staging,
+                settings.members,
+                settings.years,
+                seed,
+                start_year,
+                name,
+                settings.structure,
+            )
     except (ValueError, OSError) as error:
         raise RotaplanError(f"Error: {error}") from None  # a bad argument: exit 2
-    click.echo(f"scenario written to {path}")
+    click.echo(f"scenario written to {Path(out).resolve() / written.name}")
 
 
 @main.command()

@@ -111,7 +111,13 @@ def read_table(path: Path, sheet: str | None, key: str, columns: TableColumns) -
             continue
         if values:
             table.rows.append((where, values))
-    if not table.rows and not any(p.severity == "error" for p in table.problems):
+    # No history or pinned rows is the usual start; no members or sessions is a cut table.
+    empty_is_usual = key in ("history", "pinned", "previous", "units", "teams")
+    if (
+        not table.rows
+        and not empty_is_usual
+        and not any(p.severity == "error" for p in table.problems)
+    ):
         table.problems.append(Problem(name, f"the table has a header but no {key} rows", "warning"))
     return table
 

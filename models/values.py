@@ -59,9 +59,10 @@ def named_values(scenario: Scenario) -> dict[str, set[str]]:
 def value_typos(scenario: Scenario, strict: bool) -> Iterator[Problem]:
     """One problem per member value that no rule names and that is close to one named.
 
-    A value is only suspect when fewer members hold it than the name it is close to
-    (or nobody holds that name): two teams ``team-a`` and ``team-b`` of five members
-    each are two teams, one member in ``midle`` beside six in ``middle`` is a typo.
+    A value is only suspect when it has no more holders than the name it is close to
+    (or nobody holds that name): one member in ``midle`` beside six in ``middle`` is a
+    typo, and so is one ``party_afairs`` beside one ``party_affairs`` (a tie is where a
+    typo hides best); a value most members hold is the scenario's own spelling.
     """
     named = named_values(scenario)
     severity: Severity = "error" if strict else "warning"
@@ -78,7 +79,7 @@ def value_typos(scenario: Scenario, strict: bool) -> Iterator[Problem]:
             if value in named[field]:
                 continue
             meant = names.near(value)
-            if meant is None or (counts[meant] and counts[meant] <= len(members)):
+            if meant is None or (counts[meant] and counts[meant] < len(members)):
                 continue
             more = members[1:]
             also = ""

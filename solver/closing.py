@@ -95,3 +95,8 @@ def _cause(code: str, lang: str) -> str | Note:
     if lang == "en" or f"cause.{code}" not in CATALOGUE:
         return code
     return note(f"cause.{code}")
+
+
+def timetables_line(plan: Plan, count: int, folder: Path | str, lang: str = "en") -> str:
+    """How many timetable files and folders went where."""
+    return Renderer(plan.scenario, lang)(note("close.timetables", count=count, path=str(folder)))

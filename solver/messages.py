@@ -409,6 +409,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "plan written to {path} in {seconds}s",
         "计划已写入{path}，用时{seconds}秒",
     ),
+    "close.timetables": (
+        "{count} timetable file(s) and folder(s) written to {path}",
+        "{count}个时间表文件或文件夹已写入{path}",
+    ),
     # -- timetable workbooks: sheet names, titles, column headers and cell words ------
     "sheet.calendar": ("Calendar", "日历"),
     "sheet.coverage": ("Coverage", "完成情况"),

@@ -182,3 +182,30 @@ def test_folders_and_files_get_the_umasks_permissions(mini_plan: Plan, tmp_path:
     for path in [out, *out.rglob("*")]:
         mode = stat.S_IMODE(path.stat().st_mode)
         assert mode == (0o755 if path.is_dir() else 0o644), (path, oct(mode))
+
+
+def test_generate_never_overwrites_a_hand_written_scenario(scenario_folder: Path) -> None:
+    before = _snapshot(scenario_folder)
+    result = CliRunner().invoke(
+        main, ["generate", str(scenario_folder), "--family", "unit", "--seed", "1"]
+    )
+    assert result.exit_code == 2
+    assert "rotaplan did not write" in result.output
+    assert _snapshot(scenario_folder) == before
+
+
+def test_a_reader_that_leaves_early_costs_no_plan(scenario_folder: Path, tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "plan"
+    command = [sys.executable, "-c", "import cli; cli.main()", "solve"]
+    command += [str(scenario_folder / "scenario.yaml"), "--out", str(out), *SOLVE]
+    # The reader closes its end at once, as ``| head -c0`` would.
+    with subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) as solving:
+        assert solving.stdout is not None
+        solving.stdout.close()
+        _, errors = solving.communicate(timeout=120)
+    assert solving.returncode == 0, errors.decode()
+    assert b"Traceback" not in errors
+    assert (out / "assignments.csv").exists()

@@ -115,7 +115,17 @@ def test_an_extra_column_close_to_one_of_the_format_gets_a_did_you_mean(folder: 
     ]
 
 
-def test_a_table_with_a_header_and_no_rows_is_a_warning(folder: Path) -> None:
+def test_a_sessions_table_with_a_header_and_no_rows_is_a_warning(folder: Path) -> None:
+    sessions = folder / "sessions.csv"
+    sessions.write_text(sessions.read_text(encoding="utf-8").splitlines()[0] + "\n", "utf-8")
+    with pytest.raises(ScenarioError) as raised:
+        load_scenario(folder / "scenario.yaml")
+    assert "warning: sessions.csv: the table has a header but no sessions rows" in [
+        str(p) for p in raised.value.problems
+    ]
+
+
+def test_a_history_table_with_no_rows_is_the_usual_start(folder: Path) -> None:
     history = folder / "history.csv"
     history.write_text("member,course,date\n", encoding="utf-8")
     edit(
@@ -123,10 +133,7 @@ def test_a_table_with_a_header_and_no_rows_is_a_warning(folder: Path) -> None:
         "history:\n  - {member: A02, course: elearn, date: 2025-12-10}",
         "history: history.csv",
     )
-    loaded = load_scenario(folder / "scenario.yaml")
-    assert [str(w) for w in loaded.warnings] == [
-        "warning: history.csv: the table has a header but no history rows"
-    ]
+    assert load_scenario(folder / "scenario.yaml").warnings == []
 
 
 # -- rows --------------------------------------------------------------------------------

@@ -124,12 +124,25 @@ def _members(*rows: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def test_numbered_or_equally_common_values_are_not_suspect() -> None:
+def test_numbered_or_more_common_values_are_not_suspect() -> None:
     scenario = _members(
         *({"id": f"A{i}", "team": "team-a"} for i in range(3)),
         *({"id": f"B{i}", "team": "team-b"} for i in range(3)),
     )
     assert load_scenario(scenario).warnings == []
+    commoner = _members(
+        {"id": "A0", "team": "team-a"}, *({"id": f"T{i}", "team": "taem-a"} for i in range(2))
+    )
+    assert load_scenario(commoner).warnings == []
+
+
+def test_a_typo_as_common_as_the_name_is_suspect() -> None:
+    # One member in the rule's team, one in a misspelt one: the tie is where a typo hides.
+    scenario = _members({"id": "A0", "team": "team-a"}, {"id": "B0", "team": "taem-a"})
+    assert [str(w) for w in load_scenario(scenario).warnings] == [
+        "warning: scenario: members[1] (B0).team: team 'taem-a' is named by no selector, "
+        "audience, limit or requirement; did you mean 'team-a'?"
+    ]
 
 
 def test_a_rare_value_beside_a_common_named_one_is_suspect() -> None:
