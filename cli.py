@@ -25,11 +25,7 @@ if TYPE_CHECKING:
 # Errors of modules whose classes do not derive from RotaplanError yet, by module, class
 # and exit code. Only modules already loaded are looked in: an error of a module that was
 # never imported cannot have been raised, and looking must not load CP-SAT.
-_NOT_YET_DERIVED = (
-    ("solver.timetable", "TimetableError", EXIT_BAD_INPUT),
-    ("solver.explain", "ExplainError", EXIT_BAD_INPUT),
-    ("solver.engine", "SolveError", EXIT_NO_PLAN),
-)
+_NOT_YET_DERIVED = (("solver.engine", "SolveError", EXIT_NO_PLAN),)
 
 
 def _exit_code(error: Exception) -> int | None:
@@ -138,7 +134,7 @@ def report_options(command: Callable[..., None]) -> Callable[..., None]:
 
 def _write_report(plan_dir: str | Path, lang: str, scenario: Scenario | str | None = None) -> None:
     """Write a plan folder's report and say where."""
-    from solver.report import report_plan_folder
+    from solver.output.report import report_plan_folder
 
     written = report_plan_folder(plan_dir, lang=lang, scenario=scenario)
     click.echo(f"report written to {written}")
@@ -328,7 +324,7 @@ def solve(
     """
     from solver import SolveOptions
     from solver import solve as run_solve
-    from solver.folder import ensure_ours
+    from solver.output.folder import ensure_ours
 
     formats = _timetable_formats(timetables)
     ensure_ours(out_dir)  # before minutes of solving, not after
@@ -340,11 +336,11 @@ def solve(
     if formats:
         from pathlib import Path
 
-        from solver.timetable import write_timetables
+        from solver.output.timetable import write_timetables
 
         folder = Path(out_dir) / "timetables"
         written = write_timetables(plan.scenario, plan.pairs, folder, formats=formats, lang=lang)
-        from solver.closing import timetables_line
+        from solver.explain.closing import timetables_line
 
         click.echo(timetables_line(plan, len(written), folder, lang))
     if with_report:
@@ -354,7 +350,7 @@ def solve(
 @contextlib.contextmanager
 def _showing_progress(options: SolveOptions, quiet: bool, lang: str = "en") -> Iterator[None]:
     """A live display on a terminal, log lines elsewhere, nothing with --quiet."""
-    from solver.progress import LiveProgress, LogProgress
+    from solver.output.progress import LiveProgress, LogProgress
 
     if quiet:
         yield
@@ -369,7 +365,7 @@ def _showing_progress(options: SolveOptions, quiet: bool, lang: str = "en") -> I
 
 def _timetable_formats(text: str) -> tuple[str, ...]:
     """``xlsx,csv,ics`` as a tuple; an unknown format is bad input (exit 2)."""
-    from solver.timetable import FORMATS
+    from solver.output.timetable import FORMATS
 
     formats = tuple(dict.fromkeys(f.strip().lower() for f in text.split(",") if f.strip()))
     unknown = [f for f in formats if f not in FORMATS]
@@ -384,7 +380,7 @@ def _report_plan(
     plan: Plan, out_dir: str, write: Callable[[str], Path | str] | None = None, lang: str = "en"
 ) -> None:
     """Print the plan's status and each term's proof, and write it (``write(out_dir)`` if given)."""
-    from solver.closing import no_plan_line, status_lines, written_lines
+    from solver.explain.closing import no_plan_line, status_lines, written_lines
 
     # The plan is written before a word is printed: a reader that closes the pipe early
     # (``| head``) must not cost the planner the plan.
@@ -466,7 +462,7 @@ def generate(
 
     from models.families import settings_for
     from models.generate import generate_scenario
-    from solver.folder import staged_folder
+    from solver.output.folder import staged_folder
 
     try:
         settings = settings_for(family, members, years, structure)
@@ -533,7 +529,7 @@ def batch(
     from rich.console import Console
 
     from solver import batch as batching
-    from solver.folder import ensure_ours
+    from solver.output.folder import ensure_ours
 
     ensure_ours(out_dir)
     formats = tuple(f.strip() for f in timetables.split(",") if f.strip() not in ("", "none"))
@@ -622,8 +618,8 @@ def timetable(
     """
     from pathlib import Path
 
-    from solver.timetable import build_timetable, write_timetables
-    from solver.timetable_xlsx import write_xlsx
+    from solver.output.timetable import build_timetable, write_timetables
+    from solver.output.timetable_xlsx import write_xlsx
 
     plan = Path(plan_dir)
     loaded = _load(scenario_path or _recorded_scenario(plan))
@@ -667,7 +663,7 @@ def report(plan_dir: str, out_path: str | None, lang: str, scenario_path: str | 
 
     Example: rotaplan report plans/company --lang zh --out company.html
     """
-    from solver.report import report_plan_folder
+    from solver.output.report import report_plan_folder
 
     scenario = _load(scenario_path) if scenario_path else None
     try:
@@ -754,7 +750,7 @@ def replan(
     from models.dates import parse_date
     from solver import SolveOptions
     from solver import replan as replanning
-    from solver.folder import ensure_ours
+    from solver.output.folder import ensure_ours
 
     ensure_ours(out_dir)  # before minutes of solving, not after
     try:
@@ -826,7 +822,7 @@ def explain(
     Example: rotaplan explain scenario.yaml --requirement rotate --plan plan --suggest --lang zh
     """
     from solver.explain import Explainer, read_plan, suggestion_lines
-    from solver.suggest import SuggestOptions
+    from solver.explain.suggest import SuggestOptions
 
     if suggest and plan_dir is None:
         raise click.UsageError("--suggest needs --plan")

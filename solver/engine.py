@@ -29,10 +29,10 @@ from models import Scenario
 from .attendance_bound import bound_seconds, term_bounds
 from .bound import BlockBound, block_bound
 from .construct import construct
+from .explain.reasons import explain_unmet
 from .instance import Instance, build_instance
 from .lean import drop_surplus
 from .model import RotaModel
-from .reasons import explain_unmet
 from .result import Plan, StageReport, Status
 from .search import NeighbourhoodSearch
 from .settings import EngineSettings
@@ -712,7 +712,7 @@ def _plan_from(
     scenario = instance.scenario
     settings = {"time_limit": options.time_limit, "workers": options.workers, "seed": options.seed}
     if taken is None:
-        from .conflicts import find_conflicts  # only an infeasible scenario needs it
+        from .explain.conflicts import find_conflicts  # only an infeasible scenario needs it
 
         status = (
             Status.INFEASIBLE

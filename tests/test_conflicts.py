@@ -19,7 +19,7 @@ from click.testing import CliRunner
 import cli
 from models import load_scenario
 from solver import SolveOptions, Status, solve
-from solver.conflicts import ConflictBudget, RuleGroup, find_conflicts, shrink
+from solver.explain.conflicts import ConflictBudget, RuleGroup, find_conflicts, shrink
 
 QUICK = SolveOptions(time_limit=5, workers=1)
 

@@ -11,7 +11,7 @@ from cli import main
 from models import Problem, RotaplanError, ScenarioError
 from models.errors import EXIT_BAD_INPUT
 from solver.batch import BatchInputError, ClusterError
-from solver.folder import OutputFolderError
+from solver.output.folder import OutputFolderError
 
 
 @pytest.mark.parametrize("kind", [ScenarioError, OutputFolderError, BatchInputError, ClusterError])

@@ -12,8 +12,8 @@ from click.testing import CliRunner
 from cli import main
 from models import load_scenario
 from solver.explain import Explainer, PlanInput, read_plan
-from solver.messages import CATALOGUE, placeholders
-from solver.suggest import SuggestOptions, suggest
+from solver.explain.messages import CATALOGUE, placeholders
+from solver.explain.suggest import SuggestOptions, suggest
 
 QUICK = SuggestOptions(max_variants=6, time_limit=5, workers=1)
 
@@ -270,7 +270,7 @@ def _gap_scenario(scenario_dict):
 def test_suggested_change_serves_the_members_it_promises(
     scenario_dict, solve_checked, build, cause, words
 ):
-    from solver.messages import Renderer
+    from solver.explain.messages import Renderer
 
     scenario = build(scenario_dict)
     plan = solve_checked(scenario)

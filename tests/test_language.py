@@ -20,8 +20,8 @@ from checker import check_plan
 from cli import main
 from models import load_scenario
 from solver import Plan, StageReport, Status
-from solver.closing import status_lines
-from solver.tables import UNMET_COLUMNS
+from solver.explain.closing import status_lines
+from solver.output.tables import UNMET_COLUMNS
 
 # -- a branch with names: two units, a seat short, a member who joins, one who leaves --------
 
@@ -262,7 +262,7 @@ def test_members_csv_columns_say_what_they_count(branch, solve_checked, tmp_path
 
 
 def test_workbook_in_chinese_with_unit_and_team_names(branch, solve_checked, tmp_path):
-    from solver.timetable import write_timetables
+    from solver.output.timetable import write_timetables
 
     plan = solve_checked(branch)
     [path] = write_timetables(branch, plan.pairs, tmp_path, years=[2026], lang="zh")
@@ -314,7 +314,7 @@ def test_timetable_command_takes_a_language(branch, solve_checked, branch_file, 
 def test_progress_lines_follow_the_language():
     import io
 
-    from solver.progress import LogProgress
+    from solver.output.progress import LogProgress
 
     report = StageReport("unmet", Status.OPTIMAL, 31, 31, 1.04)
     for lang, started, finished in [

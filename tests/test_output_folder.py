@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from cli import main
 from models import load_scenario
 from solver import Plan
-from solver.folder import MANIFEST, OutputFolderError
+from solver.output.folder import MANIFEST, OutputFolderError
 
 MINI = Path(__file__).parent / "data" / "mini"
 SOLVE = ["--time-limit", "10", "--workers", "1", "--quiet"]
@@ -173,7 +173,7 @@ def test_batch_into_a_planners_folder_is_refused(scenario_folder: Path, tmp_path
 
 @pytest.mark.usefixtures("umask_022")
 def test_folders_and_files_get_the_umasks_permissions(mini_plan: Plan, tmp_path: Path) -> None:
-    from solver.timetable import write_timetables
+    from solver.output.timetable import write_timetables
 
     out = mini_plan.write(tmp_path / "plan")
     write_timetables(

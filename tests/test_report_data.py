@@ -20,8 +20,8 @@ from click.testing import CliRunner
 from checker import check_plan, read_assignments
 from cli import main
 from models import load_scenario
-from solver.report import build_report, read_plan_folder, report_plan_folder
-from solver.report.changes import compare
+from solver.output.report import build_report, read_plan_folder, report_plan_folder
+from solver.output.report.changes import compare
 
 CATEGORIES = {"M1": "general", "M2": "general", "M3": "branch_secretary"}
 
@@ -182,7 +182,7 @@ def test_a_row_of_many_teams_shows_their_mean_load(
 ) -> None:
     raw = _scenario(scenario_dict)
     raw["members"][2]["team"] = "T2"  # M3 alone in T2; both teams have max_away 2
-    monkeypatch.setattr("solver.report.load.MOST_ROWS", 1)  # two teams are too many rows
+    monkeypatch.setattr("solver.output.report.load.MOST_ROWS", 1)  # two teams are too many rows
     scenario = load_scenario(raw)
     grid = build_report(read_plan_folder(_plan_folder(tmp_path / "p", PAIRS, UNMET)), scenario).load
     assert grid.level == "unit" and grid.groups == ["U1"] and grid.teams == [2]

@@ -20,10 +20,10 @@ from checker import check_plan, read_assignments
 from cli import main
 from models import load_scenario
 from solver import Plan, SolveOptions, solve
-from solver.folder import OutputFolderError
-from solver.messages import CATALOGUE, LANGUAGES
-from solver.timetable import TimetableError, build_timetable, write_timetables
-from solver.timetable_xlsx import SheetNames
+from solver.explain.messages import CATALOGUE, LANGUAGES
+from solver.output.folder import OutputFolderError
+from solver.output.timetable import TimetableError, build_timetable, write_timetables
+from solver.output.timetable_xlsx import SheetNames
 
 YEARS = [2025, 2026, 2027]
 

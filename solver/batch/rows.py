@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from models.scenario import TERMS
 
-from ..folder import atomic_file, prepare_folder
+from ..output.folder import atomic_file, prepare_folder
 
 if TYPE_CHECKING:
     from .task import UnitTask

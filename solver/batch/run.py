@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..folder import claim, prepare_folder
+from ..output.folder import claim, prepare_folder
 from .cluster import run_on_cluster
 from .options import BatchOptions, Dispatch
 from .pool import run_on_pool

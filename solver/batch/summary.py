@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from models.scenario import TERMS
 
-from ..folder import atomic_file
+from ..output.folder import atomic_file
 from .rows import SUMMARY_COLUMNS, Row
 
 if TYPE_CHECKING:

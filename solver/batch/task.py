@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..folder import atomic_file, prepare_folder, replaced_subfolder
+from ..output.folder import atomic_file, prepare_folder, replaced_subfolder
 from .digest import scenario_digest
 from .rows import CRASH_REPORT, INVALID, PLANNED, Row, unit_row
 
@@ -151,7 +151,7 @@ def write_unit_timetables(
     scenario: Scenario, pairs: list[tuple[str, str]], unit_dir: Path, formats: Sequence[str]
 ) -> Path:
     """Write every year's timetables of a plan into ``unit_dir/timetables``, whole or not at all."""
-    from ..timetable import write_timetables
+    from ..output.timetable import write_timetables
 
     with replaced_subfolder(unit_dir / "timetables", "timetables") as staging:
         write_timetables(scenario, pairs, staging, formats=tuple(formats))

@@ -11,9 +11,9 @@ import pandas as pd
 
 from models import Scenario
 
-from ..folder import staged_folder
+from ..output.folder import staged_folder
+from ..output.writer import write_plan_files
 from ..result import Plan
-from ..writer import write_plan_files
 from .derive import scenario_document
 from .report import ChangeReport
 

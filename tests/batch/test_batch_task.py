@@ -80,7 +80,7 @@ def test_a_feasible_unit_is_redone_only_when_asked(tmp_path: Path) -> None:
 
 
 def test_timetables_are_written_and_added_on_rerun_without_a_solve(tmp_path: Path) -> None:
-    pytest.importorskip("solver.timetable", reason="the annual timetables are not built yet")
+    pytest.importorskip("solver.output.timetable", reason="the annual timetables are not built yet")
     inputs = write_units(tmp_path / "units")
     for name in ("broken", "vanished", "east"):
         shutil.rmtree(inputs / name, ignore_errors=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from models import Scenario
-from solver import messages
+from solver.explain import messages
 
 
 class Words:

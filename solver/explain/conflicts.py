@@ -40,15 +40,15 @@ from models import Scenario, Session, ineligibility, team_rules
 from models.scenario import LIMIT_FIELDS, Course, Limit, TeamLimit
 from models.selector import Selector
 
-from .construct import construct
-from .instance import Instance, build_instance, days_by_month
-from .model import RotaModel
-from .plan_loads import Eligibility
+from ..construct import construct
+from ..instance import Instance, build_instance, days_by_month
+from ..model import RotaModel
+from ..plan_loads import Eligibility
 from .reasons import explain_unmet
 from .suggest import _forget_lookups
 
 if TYPE_CHECKING:
-    from .engine import SolveOptions
+    from ..engine import SolveOptions
 
 KINDS = ("pinned", "strict", "together", "team_cap", "limit", "capacity", "min_size", "mix")
 CROWD_KINDS = ("min_size", "mix")  # rules that may need other members to fill a session

@@ -2,7 +2,7 @@
 
 Everything here is plain data (numbers, ids, dates), computed from the plan's assignments,
 its ``summary.json`` and the scenario's definitions in ``models``; rendering is elsewhere
-(``solver.report.render``). The report recomputes what it draws from the assignments
+(``solver.output.report.render``). The report recomputes what it draws from the assignments
 rather than trusting the folder's other tables, so a hand-edited plan is drawn as it is.
 """
 

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from .folder import staged_folder
 
 if TYPE_CHECKING:
-    from .result import Plan
+    from ..result import Plan
 
 
 def write_plan(plan: Plan, out_dir: Path, lang: str = "en") -> Path:
@@ -18,7 +18,7 @@ def write_plan(plan: Plan, out_dir: Path, lang: str = "en") -> Path:
 
     Everything goes to a temporary folder beside ``out_dir`` first and is moved into
     place with a rename, so a reader never sees half a plan. ``out_dir`` must be new,
-    empty or rotaplan's own (see ``solver.folder``); a previous plan there is replaced
+    empty or rotaplan's own (see ``solver.output.folder``); a previous plan there is replaced
     together with the timetables written beside it.
     """
     with staged_folder(out_dir, "plan") as staging:

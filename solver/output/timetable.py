@@ -19,6 +19,7 @@ import pandas as pd
 
 from models import Member, Requirement, Scenario, Session, requirement_windows
 from models.dates import DateRange
+from models.errors import RotaplanError
 
 from .folder import prepare_folder
 
@@ -50,8 +51,11 @@ COVERAGE_COLUMNS = [
 ]
 
 
-class TimetableError(ValueError):
-    """A timetable was asked for something the plan does not have (a year, a unit)."""
+class TimetableError(RotaplanError):
+    """A timetable was asked for something the plan does not have (a year, a unit).
+
+    It means invalid input (exit code 2): the request names what the plan lacks.
+    """
 
 
 @dataclass

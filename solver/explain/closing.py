@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
+from ..result import Plan, StageReport, Status
 from .messages import CATALOGUE, Note, Renderer, note
-from .result import Plan, StageReport, Status
 
 # A term that ends on one of these is at its best given the terms before it.
 SETTLED = ("close.least", "close.fixed", "close.proven", "close.proven_given")

@@ -27,9 +27,9 @@ from checker import CheckReport, check_plan
 from models import DateRange, Member, Requirement, Scenario, Session
 from models.scenario import TeamLimit
 
+from ..plan_loads import PlanLoads
 from . import messages as msg
 from .messages import Note, Renderer, note
-from .plan_loads import PlanLoads
 from .reasons import CAUSES, Reasoner, SessionVerdict, WindowFinding
 
 WindowKey = tuple[str, str, dt.date]
@@ -143,7 +143,7 @@ class SuggestOptions:
 
 def variant_seconds(scenario: Scenario) -> float:
     """Seconds for one what-if solve: more for a scenario with more candidate pairs."""
-    from .instance import build_instance
+    from ..instance import build_instance
 
     low, high = VARIANT_SECONDS
     return float(min(high, max(low, round(build_instance(scenario).num_pairs / PAIRS_PER_SECOND))))
@@ -261,7 +261,7 @@ def _solve_variant(
     The plan holds in every variant (each change relaxes a rule), so a variant's answer is
     never worse than the plan: when the solve returns a worse plan, or none, the plan stands.
     """
-    from .engine import SolveOptions, solve
+    from ..engine import SolveOptions, solve
 
     seconds = options.time_limit or VARIANT_SECONDS[0]
     settings = SolveOptions(

@@ -3,7 +3,7 @@ unmet and why; the data alone, or a plan.
 
 ``Explainer`` answers for one scenario and, optionally, one plan; its ``member_lines`` and
 ``requirement_lines`` render in English or Chinese through the message catalogue.
-``suggestion_lines`` reports the what-if changes of ``solver.suggest``.
+``suggestion_lines`` reports the what-if changes of ``solver.explain.suggest``.
 """
 
 from __future__ import annotations
@@ -17,11 +17,12 @@ from pathlib import Path
 
 from checker import CheckReport, check_plan, read_assignments
 from models import DateRange, Member, Requirement, Scenario, presence, requirement_windows
+from models.errors import RotaplanError
 from models.scenario import LIMIT_FIELDS, Session
 
+from ..plan_loads import PlanLoads
 from . import messages as msg
 from .messages import Items, Note, Renderer, note
-from .plan_loads import PlanLoads
 from .reasons import CAUSES, CLOSURES, Reasoner, SessionVerdict, WindowFinding
 from .suggest import SuggestOptions, Trial, UnmetGroup, suggest
 
@@ -30,8 +31,11 @@ MOST_MEMBERS = 8
 GROUP_FROM = 3  # sessions sharing one reason that go on one line
 
 
-class ExplainError(ValueError):
-    """A question explain cannot answer, such as an unknown member or requirement."""
+class ExplainError(RotaplanError):
+    """A question explain cannot answer, such as an unknown member or requirement.
+
+    It means invalid input (exit code 2): the question names what the plan lacks.
+    """
 
 
 @dataclass

@@ -23,10 +23,10 @@ from checker import UnmetWindow
 from models import DateRange, Member, Requirement, Scenario, Selector, Session, presence
 from models.scenario import MixRule
 
+from ..plan_loads import PlanLoads
+from ..result import Unmet
 from . import messages as msg
 from .messages import Items, Note, Renderer, note
-from .plan_loads import PlanLoads
-from .result import Unmet
 from .window_cuts import with_cut
 
 EPSILON = 1e-9

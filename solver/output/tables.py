@@ -10,10 +10,10 @@ import pandas as pd
 from models import Requirement, Scenario, requirement_windows
 from models.dates import each_day
 
-from .messages import CATALOGUE, Renderer, note
+from ..explain.messages import CATALOGUE, Renderer, note
 
 if TYPE_CHECKING:
-    from .result import Plan
+    from ..result import Plan
 
 
 def assignments_table(scenario: Scenario, pairs: list[tuple[str, str]]) -> pd.DataFrame:

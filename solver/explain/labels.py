@@ -1,6 +1,6 @@
 """The plan report's labels, in English and Chinese: a part of the message catalogue.
 
-``solver.messages`` merges them into ``CATALOGUE``, so the report, reasons and
+``solver.explain.messages`` merges them into ``CATALOGUE``, so the report, reasons and
 explanations share one catalogue and one way of rendering (``messages.Renderer``).
 Kept in a module of their own because they are many and only the report reads them.
 """

@@ -25,8 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..explain.messages import Renderer, note
 from .folder import atomic_file
-from .messages import Renderer, note
 from .timetable import Timetable
 
 SHEET_NAME_LIMIT = 31

@@ -20,7 +20,7 @@ import plotly.io as pio
 from plotly.colors import sample_colorscale
 from plotly.offline import get_plotlyjs
 
-from solver.folder import atomic_file, claim, ensure_writable_file, manifest_entries
+from solver.output.folder import atomic_file, claim, ensure_writable_file, manifest_entries
 
 from . import figures
 from .data import ReportData
