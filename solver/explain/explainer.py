@@ -23,8 +23,9 @@ from models.scenario import LIMIT_FIELDS, Session
 from ..plan_loads import PlanLoads
 from . import messages as msg
 from .messages import Items, Note, Renderer, note
-from .reasons import CAUSES, CLOSURES, Reasoner, SessionVerdict, WindowFinding
+from .reasons import Reasoner
 from .suggest import SuggestOptions, Trial, UnmetGroup, suggest
+from .verdicts import CAUSES, CLOSURES, SessionVerdict, WindowFinding
 
 EPSILON = 1e-9
 MOST_MEMBERS = 8

@@ -30,7 +30,8 @@ from models.scenario import TeamLimit
 from ..plan_loads import PlanLoads
 from . import messages as msg
 from .messages import Note, Renderer, note
-from .reasons import CAUSES, Reasoner, SessionVerdict, WindowFinding
+from .reasons import Reasoner
+from .verdicts import CAUSES, SessionVerdict, WindowFinding
 
 WindowKey = tuple[str, str, dt.date]
 SAMPLE = 40  # members of a group scored when placing a new session
