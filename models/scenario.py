@@ -394,6 +394,15 @@ class Scenario(BaseModel):
         """The calendar years that overlap the horizon."""
         return list(range(self.horizon.start.year, self.horizon.end.year + 1))
 
+    def forget_lookups(self) -> None:
+        """Drop the cached look-ups (``session_by_id`` and the like).
+
+        A copy whose lists were edited calls this, so its look-ups see the edited lists.
+        """
+        for name in dir(type(self)):
+            if isinstance(getattr(type(self), name, None), cached_property):
+                self.__dict__.pop(name, None)
+
     def course_of(self, session: Session) -> Course:
         return self.course_by_id[session.course]
 

@@ -19,7 +19,9 @@ from click.testing import CliRunner
 import cli
 from models import load_scenario
 from solver import SolveOptions, Status, solve
-from solver.explain.conflicts import ConflictBudget, RuleGroup, find_conflicts, shrink
+from solver.explain.conflict_search import ConflictBudget, shrink
+from solver.explain.conflicts import find_conflicts
+from solver.explain.rule_groups import RuleGroup
 
 QUICK = SolveOptions(time_limit=5, workers=1)
 

@@ -68,9 +68,9 @@ class Change:
     def apply(self, scenario: Scenario) -> Scenario:
         """A changed deep copy; the scenario itself is left as it is."""
         variant = scenario.model_copy(deep=True)
-        _forget_lookups(variant)
+        variant.forget_lookups()
         self.edit(variant)
-        _forget_lookups(variant)
+        variant.forget_lookups()
         return variant
 
 
@@ -506,10 +506,3 @@ def _new_id(scenario: Scenario, template: Session, start: dt.date) -> str:
         n += 1
         name = f"{base}-{n}"
     return name
-
-
-def _forget_lookups(scenario: Scenario) -> None:
-    """Drop cached look-ups (``session_by_id`` and the like) so they see the edited lists."""
-    for name in dir(type(scenario)):
-        if isinstance(getattr(type(scenario), name, None), cached_property):
-            scenario.__dict__.pop(name, None)
