@@ -24,8 +24,9 @@ from ..plan_loads import PlanLoads
 from . import messages as msg
 from .messages import Items, Note, Renderer, note
 from .reasons import Reasoner
-from .suggest import SuggestOptions, Trial, UnmetGroup, suggest
+from .suggest import SuggestOptions, suggest
 from .verdicts import CAUSES, CLOSURES, SessionVerdict, WindowFinding
+from .what_if import Trial, UnmetGroup
 
 EPSILON = 1e-9
 MOST_MEMBERS = 8

@@ -78,7 +78,7 @@ REPORT_LABELS: dict[str, tuple[str, str]] = {
         "Each bar is a session, coloured by fill (attendees of capacity); hatched grey bars are cancelled. Shaded: closed days (red) and team blackouts (blue).",
         "每条为一个班次，颜色表示满员率（参训人数/容量）；灰色斜纹为取消的班次。红色阴影为停训日，蓝色阴影为班组禁训期。",
     ),
-    "report.fill": ("fill", "满员率"),
+    "report.occupancy": ("fill", "满员率"),
     "report.course": ("Course", "课程"),
     "report.session": ("Session", "班次"),
     "report.attendees": ("attendees", "参训人数"),

@@ -57,21 +57,25 @@ def sessions_per_year(data: ReportData, words: Words) -> go.Figure:
 
 
 def timeline(data: ReportData, words: Words) -> go.Figure:
-    """Every session as a bar over its days, per course, coloured by fill."""
+    """Every session as a bar over its days, per course, coloured by occupancy."""
     courses = sorted({s.course for s in data.sessions}, key=lambda c: _course_order(data, c))
     figure = _figure(words("timeline"), height=140 + 34 * len(courses))
     for runs in (True, False):
         rows = [s for s in data.sessions if s.runs == runs]
         if not rows:
             continue
-        fill = [s.attendees / s.capacity for s in rows]
+        occupancy = [s.attendees / s.capacity for s in rows]
         marker: dict[str, object] = (
             {
-                "color": fill,
+                "color": occupancy,
                 "colorscale": FILL_SCALE,
                 "cmin": 0,
                 "cmax": 1,
-                "colorbar": {"title": {"text": words("fill")}, "tickformat": ".0%", "len": 0.8},
+                "colorbar": {
+                    "title": {"text": words("occupancy")},
+                    "tickformat": ".0%",
+                    "len": 0.8,
+                },
             }
             if runs
             else {"color": CANCELLED_COLOUR, "pattern": {"shape": "/"}}
