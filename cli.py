@@ -822,7 +822,7 @@ def explain(
     Example: rotaplan explain scenario.yaml --requirement rotate --plan plan --suggest --lang zh
     """
     from solver.explain import Explainer, read_plan, suggestion_lines
-    from solver.explain.suggest import SuggestOptions
+    from solver.explain.suggestions import SuggestOptions
 
     if suggest and plan_dir is None:
         raise click.UsageError("--suggest needs --plan")

@@ -13,6 +13,7 @@ from .rules import member_limits as member_limits
 from .rules import presence as presence
 from .rules import requirement_windows as requirement_windows
 from .rules import team_rules as team_rules
+from .rules import window_shortfall as window_shortfall
 from .scenario import Course as Course
 from .scenario import Member as Member
 from .scenario import Requirement as Requirement

@@ -61,6 +61,24 @@ def requirement_windows(
     return [DateRange(start, end)] if start <= end else []
 
 
+def window_shortfall(requirement: Requirement, done: float) -> int:
+    """SPEC.md's shortfall of one window: ``count - completions``, or ``ceil(min_hours - hours)``.
+
+    Parameters
+    ----------
+    requirement
+        The requirement the window belongs to.
+    done
+        What counts in the window: completions, or class hours for ``min_hours``.
+
+    The independent checker (``checker/``) computes the same number with its own code, on
+    purpose: an error here cannot then hide in the check as well.
+    """
+    if requirement.min_hours is not None:
+        return max(0, math.ceil(requirement.min_hours - done - 1e-9))
+    return max(0, requirement.needed - int(done))
+
+
 def _year_windows(scenario: Scenario, here: DateRange) -> list[DateRange]:
     windows = []
     for year in scenario.years:

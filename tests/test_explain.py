@@ -13,7 +13,7 @@ from cli import main
 from models import load_scenario
 from solver.explain import Explainer, PlanInput, read_plan
 from solver.explain.messages import CATALOGUE, placeholders
-from solver.explain.suggest import SuggestOptions, suggest
+from solver.explain.suggestions import SuggestOptions, suggest
 
 QUICK = SuggestOptions(max_variants=6, time_limit=5, workers=1)
 

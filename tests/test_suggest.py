@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 
 import solver.engine
-import solver.explain.suggest as suggesting
+import solver.explain.suggestions as suggesting
 from models import load_scenario
 from solver import Plan, SolveOptions, Status
 from solver.explain import PlanInput, suggestion_lines
-from solver.explain.suggest import SuggestOptions, suggest, variant_seconds
+from solver.explain.suggestions import SuggestOptions, suggest, variant_seconds
 
 
 @pytest.fixture

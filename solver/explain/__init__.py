@@ -15,20 +15,20 @@ if TYPE_CHECKING:
     from .closing import written_lines as written_lines
     from .conflicts import find_conflicts as find_conflicts
     from .explainer import Explainer as Explainer
-    from .explainer import ExplainError as ExplainError
-    from .explainer import PlanInput as PlanInput
-    from .explainer import read_plan as read_plan
-    from .explainer import suggestion_lines as suggestion_lines
     from .messages import CATALOGUE as CATALOGUE
     from .messages import LANGUAGES as LANGUAGES
     from .messages import Note as Note
     from .messages import Renderer as Renderer
     from .messages import note as note
+    from .plan_input import ExplainError as ExplainError
+    from .plan_input import PlanInput as PlanInput
+    from .plan_input import read_plan as read_plan
     from .reasons import Reasoner as Reasoner
     from .reasons import explain_unmet as explain_unmet
     from .reasons import find_reasons as find_reasons
-    from .suggest import SuggestOptions as SuggestOptions
-    from .suggest import suggest as suggest
+    from .suggestion_text import suggestion_lines as suggestion_lines
+    from .suggestions import SuggestOptions as SuggestOptions
+    from .suggestions import suggest as suggest
 
 __all__, __getattr__, __dir__ = lazy_exports(
     __name__,
@@ -39,12 +39,11 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "written_lines",
         ),
         "conflicts": ("find_conflicts",),
-        "explainer": (
+        "explainer": ("Explainer",),
+        "plan_input": (
             "ExplainError",
-            "Explainer",
             "PlanInput",
             "read_plan",
-            "suggestion_lines",
         ),
         "messages": (
             "CATALOGUE",
@@ -58,9 +57,10 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "explain_unmet",
             "find_reasons",
         ),
-        "suggest": (
+        "suggestions": (
             "SuggestOptions",
             "suggest",
         ),
+        "suggestion_text": ("suggestion_lines",),
     },
 )

@@ -9,7 +9,6 @@ publishes. A session belongs to the year in which it starts, as in ``assignments
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from models import Member, Requirement, Scenario, Session, requirement_windows
+from models import Member, Requirement, Scenario, Session, requirement_windows, window_shortfall
 from models.dates import DateRange
 from models.errors import RotaplanError
 
@@ -337,10 +336,9 @@ def _member_coverage(
 
 
 def _shortfall(requirement: Requirement, completions: list[_Completion]) -> int:
-    if requirement.min_hours is not None:
-        hours = sum(c.hours for c in completions)
-        return max(0, math.ceil(requirement.min_hours - hours - 1e-9))
-    return max(0, requirement.needed - len(completions))
+    """The window's shortfall, from the completions counted in it."""
+    done = sum(c.hours for c in completions) if requirement.is_hours else len(completions)
+    return window_shortfall(requirement, done)
 
 
 def _number(value: float) -> float | int:
