@@ -22,7 +22,8 @@ from models import load_scenario
 from solver import Plan, SolveOptions, solve
 from solver.explain.messages import CATALOGUE, LANGUAGES
 from solver.output.folder import OutputFolderError
-from solver.output.timetable import TimetableError, build_timetable, write_timetables
+from solver.output.timetable import build_timetable, write_timetables
+from solver.output.timetable_data import TimetableError
 from solver.output.timetable_xlsx import SheetNames
 
 YEARS = [2025, 2026, 2027]

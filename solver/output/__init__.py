@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from .progress import LogProgress as LogProgress
     from .tables import unmet_table as unmet_table
     from .timetable import FORMATS as FORMATS
-    from .timetable import TimetableError as TimetableError
     from .timetable import build_timetable as build_timetable
     from .timetable import write_timetables as write_timetables
+    from .timetable_data import TimetableError as TimetableError
     from .writer import write_plan as write_plan
 
 __all__, __getattr__, __dir__ = lazy_exports(
@@ -42,10 +42,10 @@ __all__, __getattr__, __dir__ = lazy_exports(
         "tables": ("unmet_table",),
         "timetable": (
             "FORMATS",
-            "TimetableError",
             "build_timetable",
             "write_timetables",
         ),
+        "timetable_data": ("TimetableError",),
         "writer": ("write_plan",),
     },
 )

@@ -8,78 +8,21 @@ publishes. A session belongs to the year in which it starts, as in ``assignments
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
-
-from models import Member, Requirement, Scenario, Session, requirement_windows, window_shortfall
-from models.dates import DateRange
-from models.errors import RotaplanError
+from models import Scenario
 
 from .folder import prepare_folder
+from .timetable_coverage import coverage_table
+from .timetable_csv import write_csv
+from .timetable_data import Timetable, TimetableError
+from .timetable_ics import write_ics
+from .timetable_tables import calendar_table, roster_table, unit_table
+from .timetable_xlsx import write_xlsx
 
 FORMATS = ("xlsx", "csv", "ics")
 CALENDAR_OWNERS = ("member", "unit")
-
-# What every table says of a session, in this order.
-SESSION_COLUMNS = [
-    "session_id",
-    "course",
-    "course_label",
-    "start",
-    "end",
-    "days",
-    "hours",
-    "location",
-]
-CALENDAR_COLUMNS = ["month", *SESSION_COLUMNS, "attendees", "capacity", "status", "away"]
-ROSTER_COLUMNS = [*SESSION_COLUMNS, "member_id", "member_name", "unit", "team", "tier", "category"]
-UNIT_COLUMNS = ["unit", "member_id", "member_name", "team", "category", *SESSION_COLUMNS]
-COVERAGE_COLUMNS = [
-    "requirement",
-    "requirement_label",
-    "category",
-    "members",
-    "due",
-    "planned",
-    "still_due",
-]
-
-
-class TimetableError(RotaplanError):
-    """A timetable was asked for something the plan does not have (a year, a unit).
-
-    It means invalid input (exit code 2): the request names what the plan lacks.
-    """
-
-
-@dataclass
-class Timetable:
-    """One year of a plan, for everyone or for one unit, as the tables a planner publishes."""
-
-    year: int
-    unit: str | None
-    calendar: pd.DataFrame
-    rosters: pd.DataFrame
-    units: pd.DataFrame
-    coverage: pd.DataFrame
-    unit_ids: list[str]  # every unit the timetable speaks for, planned or not
-    unit_names: dict[str, str] = field(default_factory=dict)  # as the scenario gives them
-    team_names: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def stem(self) -> str:
-        """``timetable-<year>`` or, for one unit, ``timetable-<year>-<unit>``."""
-        return f"timetable-{self.year}" + (f"-{safe_name(self.unit)}" if self.unit else "")
-
-    def calendars_stem(self, per: str = "member") -> str:
-        """``calendars-<year>[-<unit>]``, ending in ``-by-unit`` for calendars per unit."""
-        stem = f"calendars-{self.year}" + (f"-{safe_name(self.unit)}" if self.unit else "")
-        return stem + ("-by-unit" if per == "unit" else "")
 
 
 def build_timetable(
@@ -140,220 +83,6 @@ def _known_pairs(scenario: Scenario, pairs: Iterable[tuple[str, str]]) -> list[t
     return pairs
 
 
-def _in_year(session: Session, year: int) -> bool:
-    return session.start.year == year
-
-
-def _year_pairs(
-    scenario: Scenario, pairs: list[tuple[str, str]], year: int, unit: str | None
-) -> list[tuple[Member, Session]]:
-    """The year's assignments (of the unit's members), in date order."""
-    chosen = []
-    for member_id, session_id in pairs:
-        member = scenario.member_by_id[member_id]
-        session = scenario.session_by_id[session_id]
-        if _in_year(session, year) and (unit is None or member.unit == unit):
-            chosen.append((member, session))
-    chosen.sort(key=lambda pair: (pair[1].start, pair[1].id, pair[0].unit, pair[0].id))
-    return chosen
-
-
-def calendar_table(
-    scenario: Scenario, pairs: list[tuple[str, str]], year: int, unit: str | None = None
-) -> pd.DataFrame:
-    """One row per session starting in the year, by date: when, where, how full.
-
-    For a unit, only the sessions its members attend, with ``unit_attendees`` beside the
-    session's total.
-    """
-    attendees: dict[str, int] = defaultdict(int)
-    of_unit: dict[str, int] = defaultdict(int)
-    for member_id, session_id in pairs:
-        attendees[session_id] += 1
-        if unit is not None and scenario.member_by_id[member_id].unit == unit:
-            of_unit[session_id] += 1
-    rows = []
-    for session in sorted(scenario.sessions, key=lambda s: (s.start, s.id)):
-        if not _in_year(session, year) or (unit is not None and not of_unit[session.id]):
-            continue
-        row = {
-            "month": session.start.month,
-            **_session_cells(scenario, session),
-            "attendees": attendees[session.id],
-            "capacity": session.capacity,
-            "status": "runs" if attendees[session.id] else "cancelled",
-            "away": scenario.is_away(session),
-        }
-        if unit is not None:
-            row["unit_attendees"] = of_unit[session.id]
-        rows.append(row)
-    columns = CALENDAR_COLUMNS + (["unit_attendees"] if unit is not None else [])
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _session_cells(scenario: Scenario, session: Session) -> dict[str, object]:
-    """The ``SESSION_COLUMNS`` of one session."""
-    course = scenario.course_of(session)
-    return {
-        "session_id": session.id,
-        "course": course.id,
-        "course_label": course.title,
-        "start": session.start,
-        "end": session.last_day,
-        "days": session.days,
-        "hours": _number(scenario.session_hours(session)),
-        "location": session.location or "",
-    }
-
-
-def roster_table(
-    scenario: Scenario, pairs: list[tuple[str, str]], year: int, unit: str | None = None
-) -> pd.DataFrame:
-    """One row per attendee of each session starting in the year, grouped by session."""
-    return _assignment_frame(scenario, pairs, year, unit)[ROSTER_COLUMNS]
-
-
-def unit_table(
-    scenario: Scenario, pairs: list[tuple[str, str]], year: int, unit: str | None = None
-) -> pd.DataFrame:
-    """Per unit, who goes where and when in the year: one row per member and session."""
-    frame = _assignment_frame(scenario, pairs, year, unit)[UNIT_COLUMNS]
-    return frame.sort_values(["unit", "member_id", "start"], kind="stable").reset_index(drop=True)
-
-
-def _assignment_frame(
-    scenario: Scenario, pairs: list[tuple[str, str]], year: int, unit: str | None
-) -> pd.DataFrame:
-    """The year's assignments in date order, with every column rosters and unit lists show."""
-    rows = []
-    for member, session in _year_pairs(scenario, pairs, year, unit):
-        rows.append(
-            {
-                **_session_cells(scenario, session),
-                "member_id": member.id,
-                "member_name": member.name or "",
-                "unit": member.unit,
-                "team": member.team,
-                "tier": member.tier,
-                "category": member.category,
-            }
-        )
-    columns = list(dict.fromkeys(ROSTER_COLUMNS + UNIT_COLUMNS))
-    return pd.DataFrame(rows, columns=columns)
-
-
-@dataclass(frozen=True)
-class _Completion:
-    course: str
-    day: dt.date
-    hours: float
-
-
-def coverage_table(
-    scenario: Scenario, pairs: list[tuple[str, str]], year: int, unit: str | None = None
-) -> pd.DataFrame:
-    """Per requirement and category: members due this year, planned this year, still due.
-
-    A member counts for a requirement in the year when one of their windows of it overlaps
-    the year. They are *due* when such a window is still short at the start of the year
-    (history and the plan's earlier completions counted), *planned* when a due window gets a
-    completion in the year, and *still due* when a window is short after the year.
-    """
-    done = _completions(scenario, pairs)
-    span = DateRange(dt.date(year, 1, 1), dt.date(year, 12, 31))
-    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
-    for requirement in scenario.requirements:
-        for member in scenario.members:
-            if (unit is not None and member.unit != unit) or not requirement.who.matches(member):
-                continue
-            state = _member_coverage(scenario, requirement, member, done[member.id], span)
-            if state is None:
-                continue
-            tally = counts[(requirement.id, member.category)]
-            for position, flag in enumerate((True, *state)):
-                tally[position] += int(flag)
-    rows = [
-        {
-            "requirement": requirement_id,
-            "requirement_label": scenario.requirement_by_id[requirement_id].label or "",
-            "category": category,
-            "members": tally[0],
-            "due": tally[1],
-            "planned": tally[2],
-            "still_due": tally[3],
-        }
-        for (requirement_id, category), tally in counts.items()
-    ]
-    order = {r.id: i for i, r in enumerate(scenario.requirements)}
-    rows.sort(key=lambda row: (order[str(row["requirement"])], str(row["category"])))
-    return pd.DataFrame(rows, columns=COVERAGE_COLUMNS)
-
-
-def _completions(scenario: Scenario, pairs: list[tuple[str, str]]) -> dict[str, list[_Completion]]:
-    """Each member's completions: history rows and the plan's assignments."""
-    done: dict[str, list[_Completion]] = defaultdict(list)
-    for row in scenario.history:
-        course = scenario.course_by_id.get(row.course)
-        if course is not None:
-            done[row.member].append(_Completion(row.course, row.date, course.hours))
-    for member_id, session_id in pairs:
-        session = scenario.session_by_id[session_id]
-        done[member_id].append(
-            _Completion(session.course, session.start, scenario.session_hours(session))
-        )
-    return done
-
-
-def _member_coverage(
-    scenario: Scenario,
-    requirement: Requirement,
-    member: Member,
-    done: list[_Completion],
-    span: DateRange,
-) -> tuple[bool, bool, bool] | None:
-    """``(due, planned, still_due)`` of one member in the year, or None if no window meets it."""
-    windows = [
-        w
-        for w in requirement_windows(scenario, requirement, member)
-        if w.touches(span.start, span.end)
-    ]
-    if not windows:
-        return None
-    due = planned = still_due = False
-    for window in windows:
-        counted = [
-            c
-            for c in done
-            if window.start <= c.day <= window.end and requirement.counts_course(c.course)
-        ]
-        before = [c for c in counted if c.day < span.start]
-        through = [c for c in counted if c.day <= span.end]
-        short_before = _shortfall(requirement, before) > 0
-        due |= short_before
-        planned |= short_before and len(through) > len(before)
-        still_due |= _shortfall(requirement, through) > 0
-    return due, planned, still_due
-
-
-def _shortfall(requirement: Requirement, completions: list[_Completion]) -> int:
-    """The window's shortfall, from the completions counted in it."""
-    done = sum(c.hours for c in completions) if requirement.is_hours else len(completions)
-    return window_shortfall(requirement, done)
-
-
-def _number(value: float) -> float | int:
-    return int(value) if float(value).is_integer() else value
-
-
-# -- writing ---------------------------------------------------------------------------
-
-
-def safe_name(text: str) -> str:
-    """A file-name-safe form of an id: letters (any script), digits, ``-``, ``_`` and ``.``."""
-    cleaned = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in text).strip(".")
-    return cleaned or "_"
-
-
 def write_timetables(
     scenario: Scenario,
     pairs: Iterable[tuple[str, str]],
@@ -386,10 +115,6 @@ def write_timetables(
     -------
     The paths written, in the order of years and formats.
     """
-    from .timetable_csv import write_csv
-    from .timetable_ics import write_ics
-    from .timetable_xlsx import write_xlsx
-
     unknown = [f for f in formats if f not in FORMATS]
     if unknown:
         raise TimetableError(f"unknown format(s) {', '.join(unknown)}; use {', '.join(FORMATS)}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .folder import replaced_subfolder
-from .timetable import Timetable
+from .timetable_data import Timetable
 
 ENCODING = "utf-8-sig"
 

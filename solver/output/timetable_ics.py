@@ -19,7 +19,7 @@ import pandas as pd
 from icalendar import Calendar, Event
 
 from .folder import replaced_subfolder
-from .timetable import Timetable, safe_name
+from .timetable_data import Timetable, safe_name
 
 PRODID = "-//rotaplan//annual timetable//EN"
 ONE_DAY = dt.timedelta(days=1)

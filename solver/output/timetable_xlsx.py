@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ..explain.messages import Renderer, note
 from .folder import atomic_file
-from .timetable import Timetable
+from .timetable_data import Timetable
 
 SHEET_NAME_LIMIT = 31
 FORBIDDEN_IN_SHEET_NAMES = set("[]:*?/\\")
