@@ -23,7 +23,7 @@ from models import load_scenario
 
 pytestmark = pytest.mark.slow
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 TUTORIAL = ROOT / "scenarios" / "tutorial" / "scenario.yaml"
 CHROMIUM_FLAGS = [
     "--headless",

@@ -17,7 +17,7 @@ from models import load_scenario
 from solver import Plan
 from solver.output.folder import MANIFEST, OutputFolderError
 
-MINI = Path(__file__).parent / "data" / "mini"
+MINI = Path(__file__).parent.parent / "data" / "mini"
 SOLVE = ["--time-limit", "10", "--workers", "1", "--quiet"]
 
 
