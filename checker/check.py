@@ -1,4 +1,9 @@
-"""Every hard rule and objective term of SPEC.md, recomputed from a plan's assignments."""
+"""Every hard rule and objective term of SPEC.md, recomputed from a plan's assignments.
+
+The check shares no code with ``solver``, on purpose: it has its own eligibility and its
+own window shortfall (where the solver side uses ``models.window_shortfall``), so that
+an error in the engine's or the explainer's code cannot hide in the check as well.
+"""
 
 from __future__ import annotations
 
