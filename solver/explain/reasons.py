@@ -168,20 +168,14 @@ class Reasoner:
             return "open", self._open_note(member, open_[0].session)
         blocked = [v for v in others if v.state == "blocked"]
         closed = [v for v in others if v.state == "closed"]
+        told = {"courses": courses, "window": window, "member": who}  # a window's words
         if not blocked:
             parts = self._closure_parts(member, closed)
             if hours:
                 return "ineligible", note(
                     "hours.ineligible", count=len(closed), member=who, parts=parts
                 )
-            return "ineligible", note(
-                "window.ineligible",
-                count=len(closed),
-                courses=courses,
-                window=window,
-                member=who,
-                parts=parts,
-            )
+            return "ineligible", note("window.ineligible", count=len(closed), **told, parts=parts)
         cause, details = _blocked_details(blocked)
         if closed:
             details = Items(
@@ -197,14 +191,7 @@ class Reasoner:
             )
         if hours:
             return cause, note("hours.blocked", count=len(blocked), details=details)
-        return cause, note(
-            "window.blocked",
-            count=len(blocked),
-            courses=courses,
-            window=window,
-            member=who,
-            details=details,
-        )
+        return cause, note("window.blocked", count=len(blocked), **told, details=details)
 
     def _closure_parts(self, member: Member, closed: list[SessionVerdict]) -> Items:
         """How many sessions each closure shuts, with the words of an example."""
