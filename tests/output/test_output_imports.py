@@ -6,9 +6,12 @@ import importlib
 import pkgutil
 import subprocess
 import sys
+from pathlib import Path
 from types import ModuleType
 
 import pytest
+
+from models import load_scenario
 
 
 def _loads_ortools(statement: str) -> bool:
@@ -47,3 +50,29 @@ def test_every_name_a_package_exports_is_there(package):
     missing = [name for name in module.__all__ if not hasattr(module, name)]
     hidden = [name for name in module.__all__ if isinstance(getattr(module, name), ModuleType)]
     assert not missing and not hidden
+
+
+@pytest.fixture
+def mini_plan(tmp_path, solve_checked):
+    """The mini scenario solved and written, by this process (which may load CP-SAT)."""
+    scenario_file = Path(__file__).parent.parent / "data" / "mini" / "scenario.yaml"
+    plan = solve_checked(load_scenario(scenario_file))
+    return scenario_file, plan.write(tmp_path / "plan")
+
+
+@pytest.mark.parametrize("command", ["timetable", "report"])
+def test_the_timetable_and_report_commands_do_not_load_cp_sat(tmp_path, mini_plan, command):
+    scenario_file, plan = mini_plan
+    args = [command, str(plan), "--scenario", str(scenario_file)]
+    if command == "timetable":
+        args += ["--year", "2026", "--out", str(tmp_path / "timetables")]
+    else:
+        args += ["--out", str(tmp_path / "report.html")]
+    statement = (
+        "import cli\n"
+        "try:\n"
+        f"    cli.main({args!r})\n"
+        "except SystemExit as stop:\n"
+        "    assert stop.code == 0, stop.code"
+    )
+    assert not _loads_ortools(statement)
