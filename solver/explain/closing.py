@@ -36,6 +36,7 @@ def status_lines(plan: Plan, lang: str = "en") -> list[str]:
         lines.append(text(note("close.status_only", status=_status(plan))))
     if plan.interrupted:
         lines.append(text(note("close.interrupted")))
+    # A conflict sentence that keeps its note (a ``NoteText``) is told in the chosen language.
     lines += [text(note("close.conflict", reason=reason)) for reason in plan.conflicts]
     return lines
 

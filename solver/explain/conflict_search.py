@@ -29,6 +29,7 @@ from ..construct import construct
 from ..instance import build_instance
 from ..plan_loads import Eligibility
 from .conflict_sentences import ConflictSentences
+from .messages import Note, NoteText, note
 from .rule_groups import CROWD_KINDS, KINDS, RuleGroup
 from .variants import Variant, cp_solver, window_key
 
@@ -105,36 +106,41 @@ class ConflictSearch:
         self.checks = 0
         self._answers: dict[frozenset[RuleGroup], bool] = {}
 
-    def sentences(self) -> list[str]:
-        """Search, then describe; see the module's docstring."""
+    def sentences(self) -> list[NoteText]:
+        """Search, then describe; see the module's docstring.
+
+        Each sentence is an English string that keeps its catalogue note (``NoteText``).
+        """
         strict: list[RuleGroup] = []
         if self.scenario.strict:
             try:
                 strict, self.least = self._strict_windows()
             except KeyboardInterrupt:
                 self.interrupted = self.unsure = True
-                return [f"the rules conflict, but no small set of them was found: {self._stop()}"]
+                return [self._said(note("conflict.not_found", stop=self._stop()))]
         self.universe = _ordered(strict + self._rule_groups())
         candidates = next((c for c in self._first_guesses() if self.conflicts(frozenset(c))), None)
         if candidates is None and self.unsure:
-            return [f"the rules conflict, but no small set of them was found: {self._stop()}"]
+            return [self._said(note("conflict.not_found", stop=self._stop()))]
         if candidates is None:
             return []
         core = shrink(self.conflicts, candidates, lambda: self.seconds_left() <= 0.01)
         lines = ConflictSentences(self, core).sentences()
         if self.unsure:
-            lines.append(
-                f"these rules conflict together, but some may not be needed: {self._stop()}"
-            )
+            lines.append(self._said(note("conflict.not_minimal", stop=self._stop())))
         return lines
 
-    def _stop(self) -> str:
+    def _said(self, found: Note) -> NoteText:
+        return NoteText(found, self.scenario)
+
+    def _stop(self) -> Note:
         if self.interrupted:
-            return "the search was interrupted"
+            return note("conflict.interrupted")
         budget = self.budget
-        return (
-            f"the search stopped at its limit of {budget.total_seconds:g} s "
-            f"({budget.check_seconds:g} s a check)"
+        return note(
+            "conflict.stopped",
+            total=f"{budget.total_seconds:g}",
+            check=f"{budget.check_seconds:g}",
         )
 
     def seconds_left(self) -> float:

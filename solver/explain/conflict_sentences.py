@@ -1,7 +1,9 @@
 """The conflicting rules in a planner's words: one sentence per rule group.
 
 Each sentence names the day, members, sessions and cap involved; pinned rows are told
-inside the sentence of the rule they break.
+inside the sentence of the rule they break. Sentences are notes of the message catalogue
+(``catalogue/conflicts.toml``), handed out as ``NoteText``: English strings that keep their
+note, so a planner reads them in the language of ``--lang``.
 """
 
 from __future__ import annotations
@@ -9,14 +11,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence, Sized
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from checker import UnmetWindow
-from models import Session, ineligibility
+from models import Session
 
 from ..instance import days_by_month
-from .reasons import explain_unmet
+from . import messages as msg
+from .conflict_words import and_, cannot_attend, count, is_, when
+from .messages import Items, Note, NoteText, note
+from .reasons import find_reasons
 from .rule_groups import RuleGroup
 
 if TYPE_CHECKING:
@@ -44,7 +49,7 @@ class ConflictSentences:
         self.eligibility = search.eligibility
         self.member_index = {m.id: i for i, m in enumerate(self.scenario.members)}
         # One sentence maker per kind of rule group; pinned rows are told in the others.
-        self._sentence_of: dict[str, Callable[[RuleGroup], str]] = {
+        self._sentence_of: dict[str, Callable[[RuleGroup], Note]] = {
             "strict": self._strict,
             "together": self._together,
             "team_cap": self._team_cap,
@@ -54,8 +59,12 @@ class ConflictSentences:
             "mix": self._mix,
         }
 
-    def sentences(self) -> list[str]:
+    def sentences(self) -> list[NoteText]:
         """The sentences, at most ``MOST_LINES`` and a count of the rules left untold."""
+        return [NoteText(line, self.scenario) for line in self.notes()]
+
+    def notes(self) -> list[Note]:
+        """The sentences as catalogue notes, in the order ``sentences`` gives them."""
         lines = self._clashes()
         others = [g for g in self.core if g.kind != "pinned"]
         told = others[: max(0, MOST_LINES - len(lines))]
@@ -66,7 +75,7 @@ class ConflictSentences:
         lines += pins[:room]
         untold += len(pins[room:])
         if untold:
-            lines.append(f"and {_count(untold, 'more rule')}")
+            lines.append(count(untold, "conflict.more_rule", "conflict.more_rules"))
         return lines
 
     # -- shared look-ups ----------------------------------------------------------------
@@ -83,19 +92,14 @@ class ConflictSentences:
     def _tell_all(self, member_ids: Iterable[str], session: Session) -> None:
         self.told |= {(m, session.id) for m in member_ids}
 
-    def _cannot_attend(self, member_id: str, session: Session) -> str | None:
+    def _cannot_attend(self, member_id: str, session: Session) -> Note | None:
         """Why a member may not attend a session by the data alone, or None."""
-        member = self.scenario.member_by_id[member_id]
-        reasons = ineligibility(self.scenario, member, session.id, self.instance.rules)
-        if reasons:
-            return reasons[0][1]
-        if self.eligibility.closure(member_id, session) == "history":
-            return f"{member_id} has already completed course {session.course} (history)"
-        return None
+        history = self.eligibility.closure(member_id, session) == "history"
+        return cannot_attend(self.scenario, self.instance.rules, member_id, session, history)
 
     # -- pinned rows that clash with each other -----------------------------------------
 
-    def _clashes(self) -> list[str]:
+    def _clashes(self) -> list[Note]:
         """Rows of one member on sessions sharing a day, or on one non-repeatable course."""
         lines = []
         members = dict.fromkeys(m for m, _ in self.pins)
@@ -109,30 +113,32 @@ class ConflictSentences:
                         self._tell(member_id, (first, second))
         return lines
 
-    def _clash(self, member_id: str, first: Session, second: Session) -> str | None:
+    def _clash(self, member_id: str, first: Session, second: Session) -> Note | None:
         scenario = self.scenario
-        pinned = f"{member_id} is pinned to {first.id} and {second.id}"
+        pinned = note(
+            "conflict.pinned_pair",
+            member=_m(member_id),
+            first=_s(first.id),
+            second=_s(second.id),
+        )
         if first.course == second.course and not scenario.course_of(first).repeatable:
-            return f"{pinned}, but course {first.course} may be taken only once"
+            return note("conflict.once", pinned=pinned, course=_c(first.course))
         if scenario.is_away(first) and scenario.is_away(second):
             day = max(first.start, second.start)
             if day <= min(first.last_day, second.last_day):
-                return (
-                    f"{pinned}, which are both away on {day}: "
-                    "a member attends one away session a day"
-                )
+                return note("conflict.both_away", pinned=pinned, day=day)
         return None
 
     # -- one sentence per rule group ----------------------------------------------------
 
-    def _team_cap(self, group: RuleGroup) -> str:
+    def _team_cap(self, group: RuleGroup) -> Note:
         team = group.key[0]
         rule = self.instance.rules[team]
         cap = rule.cap or 0  # only capped teams make groups
         source = (
-            "max_away"
+            note("conflict.source.max_away")
             if rule.max_away is not None and cap == rule.max_away
-            else f"max_away_share {rule.max_away_share:g} of {rule.size} members"
+            else note("conflict.source.share", share=f"{rule.max_away_share:g}", size=rule.size)
         )
         away: dict[dt.date, list[tuple[str, Session]]] = defaultdict(list)
         for member_id, session_id in self.pins:
@@ -142,27 +148,33 @@ class ConflictSentences:
             ):
                 for day in _days(session):
                     away[day].append((member_id, session))
-        line = f"team {team} may have at most {cap} away on any day ({source})"
+        line = note("conflict.team_cap", team=team, cap=cap, source=source)
         if not away:
             return line
         # The busiest day, the earliest of equals.
         day, there = max(away.items(), key=lambda item: (len(item[1]), -item[0].toordinal()))
         for member_id, session in there:
             self._tell(member_id, [session])
+        each = and_([_row(m, s) for m, s in there])
         if len(there) <= cap:
-            each = _and([f"{m} ({s.id})" for m, s in there])
-            return f"{line}, and pinned {each} {_is(there)} away on {day}"
-        members = _and([m for m, _ in there])
+            return note("conflict.team_cap_pinned", line=line, each=each, is_=is_(there), day=day)
+        members = and_([_m(m) for m, _ in there])
         sessions = {s.id for _, s in there}
-        both = "both" if len(there) == 2 else "all"
+        both = note("conflict.both" if len(there) == 2 else "conflict.all")
         if len(sessions) == 1:
-            doing = f"pinned members {members} {both} attend {next(iter(sessions))}"
+            doing = note(
+                "conflict.team_cap_one",
+                members=members,
+                both=both,
+                session=_s(next(iter(sessions))),
+            )
         else:
-            each = _and([f"{m} ({s.id})" for m, s in there])
-            doing = f"pinned members {each} are {both} away that day"
-        return f"team {team} may have {cap} away on {day} ({source}), but {doing}"
+            doing = note("conflict.team_cap_many", each=each, both=both)
+        return note(
+            "conflict.team_cap_over", team=team, cap=cap, day=day, source=source, doing=doing
+        )
 
-    def _limit(self, group: RuleGroup) -> str:
+    def _limit(self, group: RuleGroup) -> Note:
         member_id, name = group.key
         value = getattr(self.instance.limits[self.member_index[member_id]], name)
         if name == "min_gap_days":
@@ -171,30 +183,42 @@ class ConflictSentences:
         for session in self._pins_of(member_id):
             for period, amount in self._use(name, session):
                 used[period].append((session, amount))
-        what = {
-            "max_days_per_year": ("be away at most {v:g} days", "days"),
-            "max_days_per_month": ("be away at most {v:g} days", "days"),
-            "max_hours_per_year": ("take at most {v:g} class hours", "class hours"),
-            "max_sessions_per_year": ("attend at most {v:g} sessions", "sessions"),
-        }[name]
-        may = what[0].format(v=value)
+        may = note(f"conflict.may.{name}", value=_g(value))
+        unit = note(f"conflict.unit.{name}")
         over = [(p, uses) for p, uses in sorted(used.items()) if sum(a for _, a in uses) > value]
         if not over:
-            per = "a month" if name == "max_days_per_month" else "a year"
-            line = f"{member_id} may {may} {per} ({name})"
+            per = note(
+                "conflict.per.month" if name == "max_days_per_month" else "conflict.per.year"
+            )
+            line = note("conflict.limit", member=_m(member_id), may=may, per=per, name=name)
             pinned = [(s, a, p) for p, uses in sorted(used.items()) for s, a in uses]
-            if pinned:
-                self._tell(member_id, [s for s, _, _ in pinned])
-                listed = _and([f"{s.id} ({a:g} {what[1]} in {p})" for s, a, p in pinned])
-                line += f", and is pinned to {listed}"
-            return line
+            if not pinned:
+                return line
+            self._tell(member_id, [s for s, _, _ in pinned])
+            listed = and_(
+                [
+                    note("conflict.limit_use", session=_s(s.id), amount=_g(a), unit=unit, period=p)
+                    for s, a, p in pinned
+                ]
+            )
+            return note("conflict.limit_pinned", line=line, listed=listed)
         period, uses = over[0]
         self._tell(member_id, [s for s, _ in uses])
         total = sum(a for _, a in uses)
-        listed = _and([f"{s.id} ({a:g} {what[1]})" for s, a in uses])
-        return (
-            f"{member_id} may {may} in {period} ({name}), but is pinned to {listed}, "
-            f"{total:g} in all"
+        listed = and_(
+            [
+                note("conflict.limit_amount", session=_s(s.id), amount=_g(a), unit=unit)
+                for s, a in uses
+            ]
+        )
+        return note(
+            "conflict.limit_over",
+            member=_m(member_id),
+            may=may,
+            period=period,
+            name=name,
+            listed=listed,
+            total=_g(total),
         )
 
     def _use(self, name: str, session: Session) -> list[tuple[str, float]]:
@@ -215,7 +239,7 @@ class ConflictSentences:
             return [(year, scenario.session_hours(session))]
         return [(year, 1)]
 
-    def _gap(self, member_id: str, gap: int) -> str:
+    def _gap(self, member_id: str, gap: int) -> Note:
         away = sorted(
             (s for s in self._pins_of(member_id) if self.scenario.is_away(s)), key=lambda s: s.start
         )
@@ -223,50 +247,73 @@ class ConflictSentences:
             free = (later.start - earlier.last_day).days - 1
             if 0 <= free < gap:
                 self._tell(member_id, (earlier, later))
-                return (
-                    f"{member_id} needs {gap} free days between away sessions (min_gap_days), "
-                    f"but is pinned to {earlier.id} ending {earlier.last_day} and {later.id} "
-                    f"starting {later.start}: {free} free days"
+                return note(
+                    "conflict.gap_pinned",
+                    member=_m(member_id),
+                    gap=gap,
+                    earlier=_s(earlier.id),
+                    ends=earlier.last_day,
+                    later=_s(later.id),
+                    starts=later.start,
+                    free=free,
                 )
-        return f"{member_id} needs {gap} free days between away sessions (min_gap_days)"
+        return note("conflict.gap", member=_m(member_id), gap=gap)
 
-    def _capacity(self, group: RuleGroup) -> str:
+    def _capacity(self, group: RuleGroup) -> Note:
         session = self.scenario.session_by_id[group.key[0]]
         pinned = self._pinned_to(session.id)
         self._tell_all(pinned, session)
+        members = and_([_m(m) for m in pinned]) if pinned else ""
         if len(pinned) > session.capacity:
-            return (
-                f"session {session.id} holds {session.capacity}, but {len(pinned)} members "
-                f"are pinned to it: {_and(pinned)}"
+            return note(
+                "conflict.capacity_over",
+                session=_s(session.id),
+                capacity=session.capacity,
+                count=len(pinned),
+                members=members,
             )
-        line = f"session {session.id} ({_when(session)}) holds at most {session.capacity}"
-        return f"{line}, and {_and(pinned)} {_is(pinned)} pinned to it" if pinned else line
+        line = note(
+            "conflict.capacity",
+            session=_s(session.id),
+            when=when(session),
+            capacity=session.capacity,
+        )
+        if not pinned:
+            return line
+        return note("conflict.capacity_pinned", line=line, members=members, is_=is_(pinned))
 
-    def _min_size(self, group: RuleGroup) -> str:
+    def _min_size(self, group: RuleGroup) -> Note:
         session = self.scenario.session_by_id[group.key[0]]
         pinned = self._pinned_to(session.id)
         can = len(self.eligibility.eligible(session))
-        line = f"session {session.id} runs only with at least {session.min_size} attendees"
         self._tell_all(pinned, session)
-        if pinned:
-            line += f" (min_size), but {_and(pinned)} {_is(pinned)} pinned to it"
-            return line + (
-                f" and only {can} members may attend it" if can < session.min_size else ""
+        if not pinned:
+            return note(
+                "conflict.min_size", session=_s(session.id), min_size=session.min_size, can=can
             )
-        return line + f" (min_size); {can} members may attend it"
+        line = note(
+            "conflict.min_size_pinned",
+            session=_s(session.id),
+            min_size=session.min_size,
+            members=and_([_m(m) for m in pinned]),
+            is_=is_(pinned),
+        )
+        return note("conflict.min_size_few", line=line, can=can) if can < session.min_size else line
 
-    def _mix(self, group: RuleGroup) -> str:
+    def _mix(self, group: RuleGroup) -> Note:
         course_id, index = group.key
         rule = self.scenario.course_by_id[course_id].mix[int(index)]
         bounds = []
         if rule.min_share is not None and rule.min_share > 0:
-            bounds.append(f"at least {rule.min_share:.0%}")
+            bounds.append(note("conflict.at_least", share=f"{rule.min_share:.0%}"))
         if rule.max_share is not None and rule.max_share < 1:
-            bounds.append(f"at most {rule.max_share:.0%}")
-        line = (
-            f"course {course_id} needs {' and '.join(bounds)} of each running session "
-            f"to be {{{rule.who}}} (mix)"
-        )
+            bounds.append(note("conflict.at_most", share=f"{rule.max_share:.0%}"))
+        shares: Note | str = ""  # a mix rule that bounds nothing makes no group
+        if len(bounds) == 2:
+            shares = note("conflict.bounds", first=bounds[0], second=bounds[1])
+        elif bounds:
+            shares = bounds[0]
+        line = note("conflict.mix", course=_c(course_id), bounds=shares, who=str(rule.who))
         sessions = [
             s for s in self.scenario.sessions if s.course == course_id and self._pinned_to(s.id)
         ]
@@ -285,16 +332,26 @@ class ConflictSentences:
             if self.scenario.members[i].id not in pinned
             and rule.who.matches(self.scenario.members[i]) == too_few
         ]
-        kind = "who matches" if too_few else "who does not match"
-        return (
-            f"{line}, but {_and(pinned)} {_is(pinned)} pinned to {session.id} and "
-            f"{len(matching)} of them match; {session.id} holds {session.capacity}, and "
-            f"{_count(len(others), 'other member')} {kind} may attend it"
+        kind = note("conflict.mix_who_matches" if too_few else "conflict.mix_who_does_not")
+        return note(
+            "conflict.mix_pinned",
+            line=line,
+            members=and_([_m(m) for m in pinned]),
+            is_=is_(pinned),
+            session=_s(session.id),
+            matching=len(matching),
+            capacity=session.capacity,
+            others=count(len(others), "conflict.other_member", "conflict.other_members"),
+            kind=kind,
         )
 
-    def _together(self, group: RuleGroup) -> str:
+    def _together(self, group: RuleGroup) -> Note:
         together = self.scenario.together[int(group.key[0])]
-        line = f"{_and(together.members)} must attend course {together.course} together"
+        line = note(
+            "conflict.together",
+            members=and_([_m(m) for m in together.members]),
+            course=_c(together.course),
+        )
         for member_id in together.members:
             for session in self._pins_of(member_id):
                 if session.course != together.course:
@@ -303,35 +360,48 @@ class ConflictSentences:
                 for partner in together.members:
                     why = self._cannot_attend(partner, session)
                     if why:
-                        return (
-                            f"{line}, but {member_id} is pinned to {session.id} and {partner} "
-                            f"may not attend it: {why}"
+                        return note(
+                            "conflict.together_partner",
+                            line=line,
+                            member=_m(member_id),
+                            session=_s(session.id),
+                            partner=_m(partner),
+                            why=why,
                         )
-                return f"{line}, and {member_id} is pinned to {session.id}"
+                return note(
+                    "conflict.together_pinned",
+                    line=line,
+                    member=_m(member_id),
+                    session=_s(session.id),
+                )
         sessions = [s for s in self.scenario.sessions if s.course == together.course]
         blocked = []
         for session in sessions:
             why = next(
                 (
-                    f"{p} may not attend {session.id}: {w}"
+                    note("conflict.together_blocked", partner=_m(p), session=_s(session.id), why=w)
                     for p in together.members
                     if (w := self._cannot_attend(p, session))
                 ),
                 None,
             )
             if why is None:
-                return f"{line} or not at all"
+                return note("conflict.together_or_none", line=line)
             blocked.append(why)
         if not blocked:
-            return f"{line}, but course {together.course} has no session"
-        return f"{line}, but no session of it admits them all: {'; '.join(blocked[:3])}"
+            return note("conflict.together_no_session", line=line, course=_c(together.course))
+        return note(
+            "conflict.together_none_admits", line=line, blocked=Items(blocked[:3], major=True)
+        )
 
-    def _strict(self, group: RuleGroup) -> str:
+    def _strict(self, group: RuleGroup) -> Note:
         member_id, requirement_id, _ = group.key
         window = self.instance.windows[self.search.windows[group.key]]
-        line = (
-            f"{member_id} must meet requirement {requirement_id} in "
-            f"{window.start}/{window.end} (strict: true)"
+        line = note(
+            "conflict.strict",
+            member=_m(member_id),
+            requirement=msg.requirement(requirement_id),
+            window=f"{window.start}/{window.end}",
         )
         found = self.search.plan_leaving_short(group, self.core)
         if found is None:
@@ -340,10 +410,10 @@ class ConflictSentences:
         unmet = UnmetWindow(
             member_id, requirement_id, window.start, window.end, short, window.weight
         )
-        reason = explain_unmet(self.scenario, pairs, [unmet])[0].reason
-        return f"{line}, but {reason}"
+        reason = find_reasons(self.scenario, pairs, [unmet])[0].note
+        return note("conflict.strict_short", line=line, reason=reason) if reason else line
 
-    def _pins_left(self) -> list[str]:
+    def _pins_left(self) -> list[Note]:
         left: dict[str, list[str]] = defaultdict(list)
         for member_id, session_id in self.pins:
             if (member_id, session_id) not in self.told:
@@ -351,31 +421,25 @@ class ConflictSentences:
         lines = []
         for member_id, session_ids in left.items():
             sessions = [self.scenario.session_by_id[s] for s in session_ids]
-            lines.append(
-                f"{member_id} is pinned to {_and([f'{s.id} ({_when(s)})' for s in sessions])}"
+            listed = and_(
+                [note("conflict.session_when", session=_s(s.id), when=when(s)) for s in sessions]
             )
+            lines.append(note("conflict.pins_left", member=_m(member_id), sessions=listed))
         return lines
+
+
+_m, _s, _c = msg.member, msg.session, msg.course
+
+
+def _row(member_id: str, session: Session) -> Note:
+    """A pinned row: ``M (S)``."""
+    return note("conflict.pinned_row", member=_m(member_id), session=_s(session.id))
+
+
+def _g(value: float) -> str:
+    """A number as the limits print it: ``2``, ``1.5``."""
+    return f"{value:g}"
 
 
 def _days(session: Session) -> list[dt.date]:
     return [session.start + dt.timedelta(days=n) for n in range(session.days)]
-
-
-def _when(session: Session) -> str:
-    if session.start == session.last_day:
-        return f"course {session.course}, {session.start}"
-    return f"course {session.course}, {session.start}/{session.last_day}"
-
-
-def _and(items: Sequence[str]) -> str:
-    """``A``, ``A and B``, ``A, B and C``."""
-    items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" and {items[-1]}"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _is(items: Sized) -> str:
-    return "is" if len(items) == 1 else "are"

@@ -55,7 +55,10 @@ def find_conflicts(
     Returns
     -------
     list[str]
-        The sentences, with a last one saying so when the set is not proven minimal;
-        empty when the scenario has a plan after all.
+        The sentences in English, with a last one saying so when the set is not proven
+        minimal; empty when the scenario has a plan after all. Each is a ``NoteText``:
+        its ``note`` renders the same sentence in another language.
     """
-    return ConflictSearch(scenario, options.threads, budget or ConflictBudget()).sentences()
+    search = ConflictSearch(scenario, options.threads, budget or ConflictBudget())
+    sentences: list[str] = [*search.sentences()]  # strings for ``Plan.conflicts``
+    return sentences

@@ -49,6 +49,25 @@ class Items:
     major: bool = False
 
 
+class NoteText(str):
+    """A message rendered in English that keeps its note, to be rendered again in another language.
+
+    The conflict sentences are such texts: ``Plan.conflicts`` stays a list of plain English
+    strings for library callers, ``summary.json`` and batch reports, while the closing lines
+    of ``solve`` and ``replan`` render each one's ``note`` in the chosen language. Keeping the
+    note inside the string, rather than in a list beside it, means no caller can pair a
+    sentence with the wrong note, and the engine that fills ``Plan.conflicts`` need not know
+    about notes at all.
+    """
+
+    note: Note
+
+    def __new__(cls, note: Note, scenario: Scenario | None = None) -> NoteText:
+        text = super().__new__(cls, Renderer(scenario, "en")(note))
+        text.note = note
+        return text
+
+
 def note(key: str, **params: Any) -> Note:
     """Build a note, checking the id so a typo fails where it is written."""
     if key not in CATALOGUE:
@@ -75,6 +94,8 @@ class Renderer:
 
     def text(self, value: Any) -> str:
         """Render a note, reference, list, date or number."""
+        if isinstance(value, NoteText):
+            return self.text(value.note)
         if isinstance(value, Note):
             template = CATALOGUE[value.key][LANGUAGES.index(self.lang)]
             return template.format(**{k: self.text(v) for k, v in value.params.items()})

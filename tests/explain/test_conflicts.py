@@ -17,10 +17,11 @@ import yaml
 from click.testing import CliRunner
 
 import cli
-from models import load_scenario
+from models import Scenario, load_scenario
 from solver import SolveOptions, Status, solve
 from solver.explain.conflict_search import ConflictBudget, shrink
 from solver.explain.conflicts import find_conflicts
+from solver.explain.messages import CATALOGUE, Items, Note, NoteText, Renderer, placeholders
 from solver.explain.rule_groups import RuleGroup
 
 QUICK = SolveOptions(time_limit=5, workers=1)
@@ -48,12 +49,51 @@ def without(raw: dict[str, Any], section: str, index: int | None = None) -> dict
 
 
 def conflicts_of(raw: dict[str, Any]) -> list[str]:
-    """Solve; the answer must be INFEASIBLE, and its conflicts are returned."""
-    plan = solve(load_scenario(raw), QUICK)
+    """Solve; the answer must be INFEASIBLE, and its conflicts are returned.
+
+    Every sentence must also be told in both languages (``told_in_both_languages``).
+    """
+    scenario = load_scenario(raw)
+    plan = solve(scenario, QUICK)
     assert plan.status == Status.INFEASIBLE
     assert plan.pairs == []
     assert plan.summary()["conflicts"] == plan.conflicts
-    return plan.conflicts
+    return told_in_both_languages(plan.conflicts, scenario)
+
+
+def conflicts_found(scenario: Scenario, budget: ConflictBudget | None = None) -> list[str]:
+    """``find_conflicts``, each sentence checked by ``told_in_both_languages``."""
+    return told_in_both_languages(find_conflicts(scenario, QUICK, budget), scenario)
+
+
+def told_in_both_languages(lines: list[str], scenario: Scenario) -> list[str]:
+    """Each line is its catalogue note in English, and renders in Chinese too.
+
+    Every note inside a sentence must give exactly the placeholders its message has, so no
+    language misses a word; the lines are returned for the test's own assertions.
+    """
+    english, chinese = Renderer(scenario, "en"), Renderer(scenario, "zh")
+    for line in lines:
+        assert isinstance(line, NoteText), line
+        assert english(line.note) == line
+        assert_filled(line.note)
+        told = chinese(line)
+        assert told and told != line, line
+    return lines
+
+
+def assert_filled(value: Any) -> None:
+    """Each note in ``value``, however deep, fills exactly its message's placeholders."""
+    if isinstance(value, Note):
+        for template in CATALOGUE[value.key]:
+            assert placeholders(template) == set(value.params), (value.key, value.params)
+        for param in value.params.values():
+            assert_filled(param)
+    elif isinstance(value, Items):
+        for item in value.values:
+            assert_filled(item)
+    elif isinstance(value, NoteText):
+        assert_filled(value.note)
 
 
 def assert_each_rule_needed(raw, solve_checked, removals) -> None:
@@ -268,7 +308,7 @@ TOGETHER_PINNED = (
 
 
 def test_a_together_group_whose_partner_may_not_attend_the_pinned_session(together_raw) -> None:
-    assert find_conflicts(load_scenario(together_raw), QUICK) == [TOGETHER_PINNED]
+    assert conflicts_found(load_scenario(together_raw)) == [TOGETHER_PINNED]
 
 
 def test_solve_names_the_together_conflict(together_raw) -> None:
@@ -388,12 +428,12 @@ def test_strict_window_short_because_a_pinned_session_uses_the_days(scenario_dic
 
 
 def test_a_scenario_with_a_plan_has_no_conflicts(team_cap_raw) -> None:
-    assert find_conflicts(load_scenario(without(team_cap_raw, "pinned", 1)), QUICK) == []
+    assert conflicts_found(load_scenario(without(team_cap_raw, "pinned", 1))) == []
 
 
 def test_out_of_time_says_so_instead_of_naming_rules(team_cap_raw) -> None:
     budget = ConflictBudget(total_seconds=0, check_seconds=1)
-    assert find_conflicts(load_scenario(team_cap_raw), QUICK, budget) == [
+    assert conflicts_found(load_scenario(team_cap_raw), budget) == [
         "the rules conflict, but no small set of them was found: the search stopped at its "
         "limit of 0 s (1 s a check)"
     ]

@@ -2,7 +2,8 @@
 
 The words live in data files beside this module, one per job: ``reasons.toml``,
 ``explain.toml``, ``runs.toml`` (a solve as it runs and its closing lines),
-``timetables.toml``, ``suggestions.toml`` and ``report.toml`` (the plan report's labels).
+``timetables.toml``, ``suggestions.toml``, ``report.toml`` (the plan report's labels) and
+``conflicts.toml`` (why a strict scenario has no plan).
 A message id is ``area.name`` (``block.full``, ``report.title``); its value is
 ``[English, Chinese]`` with the same placeholders in both. ``solver.explain.messages``
 renders them.
@@ -14,7 +15,7 @@ import tomllib
 from pathlib import Path
 
 LANGUAGES = ("en", "zh")
-PARTS = ("reasons", "explain", "runs", "timetables", "suggestions", "report")
+PARTS = ("reasons", "explain", "runs", "timetables", "suggestions", "report", "conflicts")
 
 
 def read_part(name: str) -> dict[str, tuple[str, str]]:
