@@ -25,6 +25,7 @@ from solver.explain.messages import CATALOGUE, Items, Note, NoteText, Renderer, 
 from solver.explain.rule_groups import RuleGroup
 
 QUICK = SolveOptions(time_limit=5, workers=1)
+QUICK_RUN = ("--time-limit", "5", "--quiet")  # the same on the command line
 
 ROTATION = {
     "id": "rotation-2026-03",
@@ -483,4 +484,89 @@ def test_solve_prints_the_conflict_writes_nothing_and_exits_1(tmp_path: Path, te
         "conflict: team T07 may have 1 away on 2026-03-02 (max_away), but pinned members "
         "M0012 and M0044 both attend rotation-2026-03"
     ) in result.stdout
+    assert not out.exists()
+
+
+@pytest.fixture
+def labelled_strict_file(tmp_path: Path, scenario_dict) -> Path:
+    """A strict scenario with no plan: 李明 must take c in June, and c runs only in March."""
+    raw = scenario_dict(
+        members=[{"id": "A", "name": "李明"}, "B"],
+        courses=[{"id": "c", "label": "党史学习"}],
+        sessions=[{"id": "S1", "course": "c", "start": "2026-03-02"}],
+        requirements=[
+            {
+                "id": "june",
+                "label": "六月集中学习",
+                "courses": ["c"],
+                "who": {"members": ["A"]},
+                "window": {"from": "2026-06-01", "to": "2026-06-30"},
+            }
+        ],
+        strict=True,
+    )
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return scenario
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "conflict: A must meet requirement june in 2026-06-01/2026-06-30 (strict: true), "
+            "but no session of c starts in 2026-06-01/2026-06-30",
+        ),
+        (
+            "zh",
+            "冲突：李明（A）必须在2026-06-01/2026-06-30内达成要求六月集中学习（strict: true），"
+            "而2026-06-01/2026-06-30内没有党史学习的班次开班",
+        ),
+    ],
+)
+def test_solve_prints_the_conflict_in_the_chosen_language(
+    tmp_path: Path, labelled_strict_file: Path, lang: str, expected: str
+) -> None:
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(
+        cli.main,
+        ["solve", str(labelled_strict_file), "--out", str(out), *QUICK_RUN, "--lang", lang],
+    )
+    assert result.exit_code == 1, result.output
+    assert expected in result.stdout.splitlines()
+    assert not out.exists()
+
+
+def test_replan_prints_the_conflict_in_chinese(tmp_path: Path, labelled_strict_file: Path):
+    # The plan made before the requirement became strict; re-planning from 1 March with it
+    # strict has no plan.
+    lenient = yaml.safe_load(labelled_strict_file.read_text(encoding="utf-8"))
+    lenient["strict"] = False
+    lenient_file = tmp_path / "lenient.yaml"
+    lenient_file.write_text(yaml.safe_dump(lenient, allow_unicode=True), encoding="utf-8")
+    runner = CliRunner()
+    before = tmp_path / "before"
+    solved = runner.invoke(cli.main, ["solve", str(lenient_file), "--out", str(before), *QUICK_RUN])
+    assert solved.exit_code == 0, solved.output
+    out = tmp_path / "after"
+    since = ("--previous", str(before), "--from", "2026-03-01")
+    result = runner.invoke(
+        cli.main,
+        [
+            "replan",
+            str(labelled_strict_file),
+            *since,
+            "--out",
+            str(out),
+            *QUICK_RUN,
+            "--lang",
+            "zh",
+        ],
+    )
+    assert result.exit_code == 1, result.output
+    assert (
+        "冲突：李明（A）必须在2026-06-01/2026-06-30内达成要求六月集中学习（strict: true），"
+        "而2026-06-01/2026-06-30内没有党史学习的班次开班"
+    ) in result.stdout.splitlines()
     assert not out.exists()
