@@ -19,7 +19,7 @@ from models import Session
 
 from ..instance import days_by_month
 from . import messages as msg
-from .conflict_words import and_, cannot_attend, count, is_, when
+from .conflict_words import and_, cannot_attend, count, days, g, is_, pinned_row, when
 from .messages import Items, Note, NoteText, note
 from .reasons import find_reasons
 from .rule_groups import RuleGroup
@@ -146,7 +146,7 @@ class ConflictSentences:
             if self.scenario.member_by_id[member_id].team == team and self.scenario.is_away(
                 session
             ):
-                for day in _days(session):
+                for day in days(session):
                     away[day].append((member_id, session))
         line = note("conflict.team_cap", team=team, cap=cap, source=source)
         if not away:
@@ -155,7 +155,7 @@ class ConflictSentences:
         day, there = max(away.items(), key=lambda item: (len(item[1]), -item[0].toordinal()))
         for member_id, session in there:
             self._tell(member_id, [session])
-        each = and_([_row(m, s) for m, s in there])
+        each = and_([pinned_row(m, s) for m, s in there])
         if len(there) <= cap:
             return note("conflict.team_cap_pinned", line=line, each=each, is_=is_(there), day=day)
         members = and_([_m(m) for m, _ in there])
@@ -183,7 +183,7 @@ class ConflictSentences:
         for session in self._pins_of(member_id):
             for period, amount in self._use(name, session):
                 used[period].append((session, amount))
-        may = note(f"conflict.may.{name}", value=_g(value))
+        may = note(f"conflict.may.{name}", value=g(value))
         unit = note(f"conflict.unit.{name}")
         over = [(p, uses) for p, uses in sorted(used.items()) if sum(a for _, a in uses) > value]
         if not over:
@@ -197,7 +197,7 @@ class ConflictSentences:
             self._tell(member_id, [s for s, _, _ in pinned])
             listed = and_(
                 [
-                    note("conflict.limit_use", session=_s(s.id), amount=_g(a), unit=unit, period=p)
+                    note("conflict.limit_use", session=_s(s.id), amount=g(a), unit=unit, period=p)
                     for s, a, p in pinned
                 ]
             )
@@ -207,7 +207,7 @@ class ConflictSentences:
         total = sum(a for _, a in uses)
         listed = and_(
             [
-                note("conflict.limit_amount", session=_s(s.id), amount=_g(a), unit=unit)
+                note("conflict.limit_amount", session=_s(s.id), amount=g(a), unit=unit)
                 for s, a in uses
             ]
         )
@@ -218,7 +218,7 @@ class ConflictSentences:
             period=period,
             name=name,
             listed=listed,
-            total=_g(total),
+            total=g(total),
         )
 
     def _use(self, name: str, session: Session) -> list[tuple[str, float]]:
@@ -429,17 +429,3 @@ class ConflictSentences:
 
 
 _m, _s, _c = msg.member, msg.session, msg.course
-
-
-def _row(member_id: str, session: Session) -> Note:
-    """A pinned row: ``M (S)``."""
-    return note("conflict.pinned_row", member=_m(member_id), session=_s(session.id))
-
-
-def _g(value: float) -> str:
-    """A number as the limits print it: ``2``, ``1.5``."""
-    return f"{value:g}"
-
-
-def _days(session: Session) -> list[dt.date]:
-    return [session.start + dt.timedelta(days=n) for n in range(session.days)]

@@ -4,6 +4,7 @@ may not attend a session by the data alone, all as catalogue notes.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence, Sized
 from typing import Any
 
@@ -29,6 +30,23 @@ def count(n: int, one: str, many: str) -> Note:
 def is_(items: Sized) -> Note:
     """English ``is`` or ``are``; Chinese marks the plural with 都."""
     return note("conflict.is" if len(items) == 1 else "conflict.are")
+
+
+def pinned_row(member_id: str, session: Session) -> Note:
+    """A pinned row: ``M (S)``."""
+    return note(
+        "conflict.pinned_row", member=msg.member(member_id), session=msg.session(session.id)
+    )
+
+
+def g(value: float) -> str:
+    """A number as the limits print it: ``2``, ``1.5``."""
+    return f"{value:g}"
+
+
+def days(session: Session) -> list[dt.date]:
+    """The days a session runs."""
+    return [session.start + dt.timedelta(days=n) for n in range(session.days)]
 
 
 def when(session: Session) -> Note:
