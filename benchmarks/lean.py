@@ -28,11 +28,7 @@ def _row(members: int, years: int, seed: int) -> dict[str, object]:
     from checker import audit_surplus, plan_terms
     from models import load_scenario
     from models.generate import generate_scenario
-    from solver.attendance_bound import attendance_bound
-    from solver.construct import construct
-    from solver.engine import _pairs
-    from solver.instance import build_instance
-    from solver.lean import drop_surplus
+    from solver.engine import attendance_bound, build_instance, construct, drop_surplus, plan_pairs
 
     with tempfile.TemporaryDirectory() as folder:
         scenario = load_scenario(
@@ -41,12 +37,12 @@ def _row(members: int, years: int, seed: int) -> dict[str, object]:
     instance = build_instance(scenario)
     taken = np.zeros(instance.num_pairs, dtype=bool)
     taken[construct(instance)] = True
-    before = audit_surplus(scenario, _pairs(instance, taken))
+    before = audit_surplus(scenario, plan_pairs(instance, taken))
     started = time.monotonic()
     lean = drop_surplus(instance, taken)
     seconds = time.monotonic() - started
-    after = audit_surplus(scenario, _pairs(instance, lean))
-    unmet = plan_terms(scenario, _pairs(instance, lean))["unmet"]
+    after = audit_surplus(scenario, plan_pairs(instance, lean))
+    unmet = plan_terms(scenario, plan_pairs(instance, lean))["unmet"]
     started = time.monotonic()
     bound = attendance_bound(instance, unmet, seconds=5.0)
     return {

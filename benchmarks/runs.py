@@ -79,7 +79,7 @@ def run_rotaplan(path: str, time_limit: float, workers: int, seed: int, queue: A
     """One ``rotaplan solve --time-limit T``: the plan a planner gets, checked."""
     from models import load_scenario
     from solver import SolveOptions, solve
-    from solver.instance import build_instance
+    from solver.engine import build_instance
 
     started = time.monotonic()
     scenario = load_scenario(path)

@@ -120,7 +120,7 @@ def run_rotaplan(
     scenario = load_scenario(path)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     if settings is not None:
-        from solver.settings import EngineSettings
+        from solver.engine import EngineSettings
 
         options.settings = EngineSettings.from_file(settings)
     plan = solve(scenario, options)
@@ -237,7 +237,7 @@ def main() -> None:
     args = parser.parse_args()
 
     from models import load_scenario
-    from solver.instance import build_instance
+    from solver.engine import build_instance
 
     header = ["scenario", "pairs", "engine", *TERMS, "total s", "check"]
     print(" | ".join(header), flush=True)

@@ -11,11 +11,14 @@ import pytest
 
 from models import load_scenario
 from solver import EngineSettings, SolveOptions, solve
-from solver.bound import block_bound
-from solver.construct import construct
-from solver.instance import build_instance
-from solver.model import RotaModel, Scope
-from solver.search import NeighbourhoodSearch
+from solver.engine import (
+    NeighbourhoodSearch,
+    RotaModel,
+    Scope,
+    block_bound,
+    build_instance,
+    construct,
+)
 
 TUTORIAL = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial" / "scenario.yaml"
 

@@ -16,9 +16,7 @@ import pytest
 from checker import check_plan
 from models import Scenario, load_scenario
 from solver import EngineSettings, Plan, SolveOptions, Status, solve
-from solver.attendance_bound import attendance_bound
-from solver.instance import Instance, build_instance
-from solver.lean import drop_surplus
+from solver.engine import Instance, attendance_bound, build_instance, drop_surplus
 
 Build = Callable[..., dict[str, Any]]
 

@@ -11,9 +11,7 @@ import pytest
 
 from checker import check_plan
 from models import load_scenario
-from solver.construct import construct
-from solver.instance import build_instance
-from solver.search import NeighbourhoodSearch
+from solver.engine import NeighbourhoodSearch, build_instance, construct
 
 TUTORIAL = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial" / "scenario.yaml"
 
@@ -193,7 +191,7 @@ def test_the_same_moves_give_the_same_plan_whatever_the_clock():
 def test_the_block_bound_is_taken_at_fixed_moves():
     # The blocks steer the moves from a fixed move on; a bound not in by then is asked for
     # again at twice the moves, so a slow bound never stalls the search.
-    from solver.search import SETTLE_AT
+    from solver.engine.search import SETTLE_AT
 
     instance = build_instance(load_scenario(TUTORIAL))
     search = NeighbourhoodSearch(instance, _constructed(instance), workers=1, seed=2)

@@ -9,9 +9,7 @@ import yaml
 
 from models import load_scenario
 from solver import EngineSettings, SettingsError, SolveOptions, Status, solve
-from solver.instance import build_instance
-from solver.model import RotaModel
-from solver.whole_model import complete_hint, kept_pairs_model
+from solver.engine import RotaModel, build_instance, complete_hint, kept_pairs_model
 
 
 def _classes_that_need_four(scenario_dict) -> dict:
@@ -101,7 +99,7 @@ def test_settings_override_from_a_file(tmp_path, suffix):
     assert settings.lp_subsolvers == ("max_lp",)
     assert settings.bound_model_pairs == EngineSettings().bound_model_pairs
     options = SolveOptions(settings=settings)
-    assert options.search_above_pairs == 10 and options.first_term_share == 0.5
+    assert options.settings.search_above_pairs == 10 and options.settings.first_term_share == 0.5
 
 
 @pytest.mark.parametrize(

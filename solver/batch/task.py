@@ -62,7 +62,8 @@ def run_unit(task: UnitTask) -> Row:
 def _plan_unit(task: UnitTask, unit_dir: Path, digest: str, started: float) -> Row:
     from models import ScenarioError, load_scenario
 
-    from ..engine import SolveOptions, solve
+    from ..engine import SolveOptions
+    from ..planning import solve
 
     prepare_folder(unit_dir, "batch-unit")
     # The folder is no longer complete from here on, whatever it held before.

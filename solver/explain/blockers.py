@@ -11,7 +11,7 @@ from collections import Counter
 
 from models import Member, Session
 
-from ..plan_loads import PlanLoads
+from ..engine import PlanLoads
 from . import messages as msg
 from .closures import Closures
 from .crowds import Crowds, Partners, mix_block

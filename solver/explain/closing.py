@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from pathlib import Path
 
-from ..result import Plan, StageReport, Status
+from ..engine import Plan, StageReport, Status
 from .messages import CATALOGUE, Note, Renderer, note
 
 # A term that ends on one of these is at its best given the terms before it.

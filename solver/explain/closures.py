@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from models import DateRange, Member, Session, presence
 
-from ..plan_loads import PlanLoads
+from ..engine import PlanLoads
 from . import messages as msg
 from .verdicts import Block, closure_block
 

@@ -25,9 +25,7 @@ from checker import check_plan
 from models import Scenario, Session
 from models.scenario import LIMIT_FIELDS
 
-from ..construct import construct
-from ..instance import build_instance
-from ..plan_loads import Eligibility
+from ..engine import Eligibility, build_instance, construct
 from .conflict_sentences import ConflictSentences
 from .messages import Note, NoteText, note
 from .rule_groups import CROWD_KINDS, KINDS, RuleGroup

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from checker import UnmetWindow
 from models import Session
 
-from ..instance import days_by_month
+from ..engine import days_by_month
 from . import messages as msg
 from .conflict_words import and_, cannot_attend, count, days, g, is_, pinned_row, when
 from .messages import Items, Note, NoteText, note

@@ -14,7 +14,7 @@ from typing import Any
 from models import Member, Scenario, Selector, Session
 from models.scenario import MixRule
 
-from ..plan_loads import PlanLoads
+from ..engine import PlanLoads
 from . import messages as msg
 from .member_blocks import MemberBlocks
 from .verdicts import EPSILON, Block, plan_block

@@ -24,7 +24,7 @@ from models import (
 )
 from models.scenario import LIMIT_FIELDS, Session
 
-from ..plan_loads import PlanLoads
+from ..engine import PlanLoads
 from . import messages as msg
 from .explain_words import needed_amount, requirement_note
 from .messages import Items, Note, Renderer, note

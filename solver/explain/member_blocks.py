@@ -12,7 +12,7 @@ from typing import Any
 
 from models import Member, Session
 
-from ..plan_loads import PlanLoads
+from ..engine import PlanLoads
 from . import messages as msg
 from .messages import note
 from .verdicts import EPSILON, Block, plan_block

@@ -17,8 +17,7 @@ from collections.abc import Iterable
 from checker import UnmetWindow
 from models import DateRange, Member, Requirement, Scenario, Session
 
-from ..plan_loads import PlanLoads
-from ..result import Unmet
+from ..engine import PlanLoads, Unmet
 from . import messages as msg
 from .blockers import Blockers
 from .closures import Closures

@@ -24,7 +24,7 @@ from functools import cached_property
 from checker import CheckReport, check_plan
 from models import DateRange, Scenario
 
-from ..plan_loads import PlanLoads
+from ..engine import PlanLoads
 from .candidate_changes import candidate_changes
 from .messages import Renderer
 from .reasons import Reasoner
@@ -53,7 +53,7 @@ class SuggestOptions:
 
 def variant_seconds(scenario: Scenario) -> float:
     """Seconds for one what-if solve: more for a scenario with more candidate pairs."""
-    from ..instance import build_instance
+    from ..engine import build_instance
 
     low, high = VARIANT_SECONDS
     return float(min(high, max(low, round(build_instance(scenario).num_pairs / PAIRS_PER_SECOND))))
@@ -171,13 +171,13 @@ def _solve_variant(
     The plan holds in every variant (each change relaxes a rule), so a variant's answer is
     never worse than the plan: when the solve returns a worse plan, or none, the plan stands.
     """
-    from ..engine import SolveOptions, solve
+    from ..engine import SolveOptions, make_plan
 
     seconds = options.time_limit or VARIANT_SECONDS[0]
     settings = SolveOptions(
         time_limit=seconds, workers=options.workers, seed=options.seed, start=baseline.pairs
     )
-    plan = solve(change.apply(scenario), settings)
+    plan = make_plan(change.apply(scenario), settings)
     terms = tuple(plan.objective.get(t, 0) for t in scenario.objective)
     if not plan.has_plan or terms > baseline.terms:
         status = plan.status.value if plan.status.value != "OPTIMAL" else "FEASIBLE"

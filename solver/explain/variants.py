@@ -9,8 +9,7 @@ from ortools.sat.python import cp_model
 
 from models import Scenario
 
-from ..instance import Instance, build_instance
-from ..model import RotaModel
+from ..engine import Instance, RotaModel, build_instance
 from .rule_groups import RuleGroup, drop_rules
 
 

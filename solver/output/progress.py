@@ -13,8 +13,8 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
+from ..engine import StageReport
 from ..explain.messages import Renderer, note
-from ..result import StageReport
 
 
 class LogProgress:

@@ -11,9 +11,9 @@ import pandas as pd
 
 from models import Scenario
 
+from ..engine import Plan
 from ..output.folder import staged_folder
 from ..output.writer import write_plan_files
-from ..result import Plan
 from .derive import scenario_document
 from .report import ChangeReport
 

@@ -7,8 +7,8 @@ from collections.abc import Iterable, Mapping
 
 from models import Scenario
 
-from ..engine import SolveOptions, solve
-from ..result import Plan
+from ..engine import Plan, SolveOptions
+from ..planning import solve
 from .compare import change_order, compare
 from .derive import derive_scenario
 from .inputs import Completion, SessionInfo

@@ -12,8 +12,8 @@ import pytest
 from checker import check_plan
 from models import load_scenario
 from solver import Status
+from solver.engine import PlanLoads
 from solver.explain.reasons import Reasoner, explain_unmet, find_reasons
-from solver.plan_loads import PlanLoads
 
 TWO_YEARS = {"start": "2026-01-01", "end": "2027-12-31"}
 

@@ -41,13 +41,13 @@ def _solving_with(monkeypatch, answer):
         asked.append(options)
         return answer(variant, options)
 
-    monkeypatch.setattr(solver.engine, "solve", fake)
+    monkeypatch.setattr(solver.engine, "make_plan", fake)
     return asked
 
 
 def test_every_variant_starts_from_the_plan(full, monkeypatch):
     scenario, plan = full
-    real = solver.engine.solve
+    real = solver.engine.make_plan
     asked = _solving_with(monkeypatch, real)
     [group] = suggest(scenario, plan.pairs, SuggestOptions(time_limit=5, workers=1))
     assert asked and all(sorted(o.start or []) == sorted(plan.pairs) for o in asked)
@@ -82,7 +82,7 @@ def test_a_variant_solved_worse_than_the_plan_reports_the_plan(full, monkeypatch
 
 def test_a_variant_not_proven_says_so(full, monkeypatch):
     scenario, plan = full
-    real = solver.engine.solve
+    real = solver.engine.make_plan
 
     def unproven(variant, options):
         found = real(variant, options)

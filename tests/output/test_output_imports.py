@@ -29,6 +29,7 @@ def _loads_ortools(statement: str) -> bool:
         "from solver.output import write_timetables",
         "from solver.explain import Explainer, CATALOGUE",
         "from solver import Plan",
+        "from solver.engine import PlanLoads, Plan",
     ],
 )
 def test_outputs_and_explanations_do_not_load_cp_sat(statement):
@@ -40,7 +41,9 @@ def test_the_engine_still_loads_cp_sat():
     assert _loads_ortools("from solver import solve")
 
 
-@pytest.mark.parametrize("package", ["solver", "solver.explain", "solver.output"])
+@pytest.mark.parametrize(
+    "package", ["solver", "solver.engine", "solver.explain", "solver.output"]
+)
 def test_every_name_a_package_exports_is_there(package):
     module = importlib.import_module(package)
     # Importing a submodule sets an attribute of its name on the package: a name the

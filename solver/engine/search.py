@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from .construct import fill
+from .constructor import fill
 from .instance import Instance
 from .model import RotaModel, Scope
 

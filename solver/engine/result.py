@@ -10,10 +10,10 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .explain.messages import Note
-
 if TYPE_CHECKING:
     from models import Scenario
+
+    from ..explain.messages import Note
 
 
 class Status(StrEnum):
@@ -134,17 +134,17 @@ class Plan:
         }
 
     def assignments_frame(self) -> pd.DataFrame:
-        from .output.tables import assignments_table
+        from ..output.tables import assignments_table
 
         return assignments_table(self.scenario, self.pairs)
 
     def sessions_frame(self) -> pd.DataFrame:
-        from .output.tables import sessions_table
+        from ..output.tables import sessions_table
 
         return sessions_table(self.scenario, self.pairs)
 
     def members_frame(self) -> pd.DataFrame:
-        from .output.tables import members_table
+        from ..output.tables import members_table
 
         return members_table(self.scenario, self.pairs)
 
@@ -153,7 +153,7 @@ class Plan:
 
         ``lang`` (``en`` or ``zh``) is the language of ``unmet.csv``'s reasons.
         """
-        from .output.writer import write_plan
+        from ..output.writer import write_plan
 
         return write_plan(self, Path(out_dir), lang)
 

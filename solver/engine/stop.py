@@ -1,0 +1,84 @@
+"""Stopping a solve: Ctrl-C, and CP-SAT run in a thread so that Ctrl-C reaches it."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+
+@dataclass
+class StopFlag:
+    """State shared with the threads that run CP-SAT, so Ctrl-C can stop them."""
+
+    stop: threading.Event = field(default_factory=threading.Event)
+    running: list[cp_model.CpSolver] = field(default_factory=list)
+    interrupted: bool = False
+
+    def interrupt(self) -> None:
+        self.interrupted = True
+        self.stop.set()
+        for solver in list(self.running):
+            solver.stop_search()
+
+
+@contextmanager
+def stop_on_ctrl_c(search: StopFlag) -> Iterator[None]:
+    """Ctrl-C stops the search and keeps the best plan; a second Ctrl-C stops at once."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        if search.interrupted:
+            raise KeyboardInterrupt
+        search.interrupt()
+
+    previous = signal.signal(signal.SIGINT, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def new_solver(budget: float, workers: int, seed: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.01, budget)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = seed
+    solver.parameters.catch_sigint_signal = False
+    return solver
+
+
+def run_solver(
+    solver: cp_model.CpSolver,
+    model: cp_model.CpModel,
+    watcher: cp_model.CpSolverSolutionCallback | None,
+    search: StopFlag,
+) -> cp_model.CpSolverStatus:
+    """Run CP-SAT in a thread and wait on an event, so Ctrl-C reaches us and stops it cleanly."""
+    outcome: list[cp_model.CpSolverStatus] = []
+    done = threading.Event()
+
+    def work() -> None:
+        try:
+            outcome.append(solver.solve(model, watcher))
+        finally:
+            done.set()
+
+    search.running.append(solver)
+    threading.Thread(target=work, daemon=True).start()
+    try:
+        while not done.wait(0.1):
+            pass
+    except KeyboardInterrupt:
+        search.interrupted = True
+        solver.stop_search()
+        done.wait()
+    finally:
+        search.running.remove(solver)
+    return outcome[0] if outcome else cp_model.UNKNOWN

@@ -1,0 +1,186 @@
+"""The whole model, stage by stage: each stage minimises its term on the whole CP-SAT model
+with every earlier term held where it got."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+from ortools.sat.python import cp_model
+
+from .instance import Instance
+from .model import RotaModel
+from .options import Progress, SolveOptions
+from .result import StageReport, Status
+from .stop import StopFlag, new_solver, run_solver
+from .whole_model import FEWER_IS_LOWER, complete_hint, hint, kept_pairs_model, set_parameters
+
+_STATUS = {
+    cp_model.OPTIMAL: Status.OPTIMAL,
+    cp_model.FEASIBLE: Status.FEASIBLE,
+    cp_model.INFEASIBLE: Status.INFEASIBLE,
+    cp_model.UNKNOWN: Status.UNKNOWN,
+}
+
+
+class _Watcher(cp_model.CpSolverSolutionCallback):
+    def __init__(self, term: str, progress: Progress | None, started: float):
+        super().__init__()
+        self.term, self.progress, self.started = term, progress, started
+        self.solutions = 0
+        self.best: float | None = None
+
+    def on_solution_callback(self) -> None:
+        self.solutions += 1
+        self.best = self.objective_value
+        if self.progress is not None:
+            self.progress.improved(
+                self.term,
+                self.objective_value,
+                self.best_objective_bound,
+                time.monotonic() - self.started,
+            )
+
+
+def _budget(options: SolveOptions, index: int, count: int, deadline: float) -> float:
+    remaining = max(0.0, deadline - time.monotonic())
+    share = options.settings.first_term_share if index == 0 and count > 1 else 1 / (count - index)
+    return remaining * share
+
+
+def terms_to_optimise(rota: RotaModel) -> list[str]:
+    scenario = rota.instance.scenario
+    return [t for t in scenario.objective if not isinstance(rota.terms[t], (int, float))]
+
+
+def whole_model_stages(
+    instance: Instance, taken: np.ndarray, options: SolveOptions, search: StopFlag, deadline: float
+):
+    rota = RotaModel(instance)
+    if instance.scenario.strict:
+        rota.model.add(rota.terms["unmet"] == 0)
+    terms = terms_to_optimise(rota)
+    stages: list[StageReport] = []
+    knobs = options.settings
+    first = [bool(taken[p]) for p in rota.vars.attend]
+    # ``held``: the solve whose plan a stage keeps when it finds none better in its time:
+    # the first plan's, when it keeps every rule of the model, then each stage's. Unhinted,
+    # the first stage needs the first plan completed only when it proves no optimum.
+    held: cp_model.CpSolver | None = None
+    if knobs.hint_first_stage:
+        values, held = complete_hint(rota, first, options.seed, knobs.complete_hint_seconds)
+        hint(rota.model, rota, values)
+    solution: list[int] | None = None
+    for index, term in enumerate(terms):
+        if search.interrupted:
+            break
+        budget = _budget(options, index, len(terms), deadline)
+        if solution is not None and budget <= 0:
+            break
+        budget = max(
+            budget, knobs.first_stage_seconds if solution is None else knobs.later_stage_seconds
+        )
+        if options.progress is not None:
+            options.progress.stage_started(term, index, len(terms), budget)
+        if solution is not None and term in FEWER_IS_LOWER:
+            spent = _start_from_kept_pairs(
+                rota, term, solution, budget * knobs.kept_pairs_share, options, search
+            )
+            budget = max(budget - spent, knobs.later_stage_seconds)
+        report, values, solver = _stage(rota, term, budget, options, search)
+        # (Interrupted, the solve falls back on the first plan by itself.)
+        unproven = report.status != Status.OPTIMAL and not search.interrupted
+        if solution is None and held is None and unproven:
+            _, held = complete_hint(rota, first, options.seed, knobs.complete_hint_seconds)
+        kept = None if held is None else round(held.value(rota.terms[term]))
+        if held is not None and kept is not None and (values is None or (report.value or 0) > kept):
+            # Out of time before a plan of its own (a stage's presolve can take its whole
+            # share), or, unhinted, before a plan as good as the one it got: the stage
+            # keeps that one, which holds every rule. Its proven bound still holds.
+            values, solver = list(held.response_proto.solution), held
+            report.status = Status.OPTIMAL if report.bound == kept else Status.FEASIBLE
+            report.value = kept
+        stages.append(report)
+        if options.progress is not None:
+            options.progress.stage_finished(report)
+        if values is None:
+            if solution is None:
+                return stages, None, terms
+            break
+        solution, held = values, solver
+        hint(rota.model, rota, values)
+        # Hold this term where it got, so no later stage can trade it away; and tell the
+        # later stages what this one proved, so their relaxation starts from it.
+        rota.model.add(rota.terms[term] <= round(solver.value(rota.terms[term])))
+        if report.bound:
+            rota.model.add(rota.terms[term] >= report.bound)
+    if not terms:
+        report, solution, _ = _stage(
+            rota, None, max(1.0, deadline - time.monotonic()), options, search
+        )
+        if solution is None:
+            stages.append(report)
+    if solution is None:
+        return stages, None, terms
+    decided = np.zeros(instance.num_pairs, dtype=bool)
+    for p, var in rota.vars.attend.items():
+        decided[p] = bool(solution[var.index])
+    return stages, decided, terms
+
+
+def _start_from_kept_pairs(
+    rota: RotaModel,
+    term: str,
+    solution: list[int],
+    budget: float,
+    options: SolveOptions,
+    search: StopFlag,
+) -> float:
+    """Hint the stage with the best plan among the pairs ``solution`` takes; returns the
+    seconds that took.
+
+    The whole model's search, started from a plan that trains many beyond need, finds the
+    plans that drop them slowly; the model of the kept pairs only is small and usually
+    solved to optimality in a fraction of the budget.
+    """
+    kept = kept_pairs_model(rota, solution)
+    kept.clear_objective()
+    kept.minimize(rota.terms[term])
+    solver = new_solver(budget, 1, options.seed)
+    solver.parameters.linearization_level = 2
+    if run_solver(solver, kept, None, search) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        hint(rota.model, rota, list(solver.response_proto.solution))
+    return solver.response_proto.wall_time
+
+
+def _stage(
+    rota: RotaModel, term: str | None, budget: float, options: SolveOptions, search: StopFlag
+):
+    model = rota.model
+    model.clear_objective()
+    if term is not None:
+        model.minimize(rota.terms[term])
+    solver = new_solver(budget, options.threads, options.seed)
+    set_parameters(solver, rota.instance.num_pairs, options.threads, options.settings)
+    watcher = _Watcher(term or "feasibility", options.progress, time.monotonic())
+    status = run_solver(solver, model, watcher, search)
+    stage_status = _STATUS.get(status, Status.UNKNOWN)
+    values = value = bound = None
+    if stage_status in (Status.OPTIMAL, Status.FEASIBLE):
+        values = list(solver.response_proto.solution)
+        if term is not None:
+            value = round(solver.objective_value)
+            bound = round(solver.best_objective_bound) if stage_status == Status.FEASIBLE else value
+    elif stage_status == Status.UNKNOWN and term is not None and not search.interrupted:
+        # No plan in time, but what CP-SAT proved still holds (the stage may keep the plan
+        # it got; see ``whole_model_stages``).
+        bound = max(0, int(np.ceil(solver.best_objective_bound - 1e-6)))
+    report = StageReport(
+        term=term or "feasibility",
+        status=stage_status,
+        value=value,
+        bound=bound,
+        seconds=solver.response_proto.wall_time,
+        solutions=watcher.solutions,
+    )
+    return report, values, solver
