@@ -191,10 +191,9 @@ def test_the_same_moves_give_the_same_plan_whatever_the_clock():
 def test_the_block_bound_is_taken_at_fixed_moves():
     # The blocks steer the moves from a fixed move on; a bound not in by then is asked for
     # again at twice the moves, so a slow bound never stalls the search.
-    from solver.engine.search import SETTLE_AT
-
     instance = build_instance(load_scenario(TUTORIAL))
     search = NeighbourhoodSearch(instance, _constructed(instance), workers=1, seed=2)
+    settle_at = search.settings.settle_at
     short = search.weighted_shortfalls()
     block = np.flatnonzero(short)[:1]
     asked: list[int] = []
@@ -207,8 +206,8 @@ def test_the_block_bound_is_taken_at_fixed_moves():
 
     def stop() -> bool:
         turns[0] += 1
-        return turns[0] > 4 * SETTLE_AT
+        return turns[0] > 4 * settle_at
 
     search.run("unmet", time.monotonic() + 120, stop=stop, blocks=blocks)
-    assert asked == [SETTLE_AT, 2 * SETTLE_AT]
+    assert asked == [settle_at, 2 * settle_at]
     assert block.tolist() == search._settled[0].tolist()

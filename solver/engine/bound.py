@@ -35,12 +35,7 @@ from ortools.sat.python import cp_model
 
 from .instance import Instance
 from .model import RotaModel, Scope
-
-# A seats block is worth proving when its model stays small; the hours windows of a year
-# reach every session of the year and are left to the members' blocks.
-SEATS_BLOCK_PAIRS = 20_000
-# CP-SAT's deterministic time a block's proof may take (about a minute of one core).
-BLOCK_WORK = 60.0
+from .settings import EngineSettings
 
 
 @dataclass
@@ -62,13 +57,16 @@ def block_bound(
     short: np.ndarray,
     deadline: float,
     stop: Callable[[], bool] | None = None,
+    settings: EngineSettings | None = None,
 ) -> BlockBound:
     """Prove a lower bound on the weighted shortfall of every plan.
 
     ``short``: each window's weighted shortfall in the current plan; windows at 0 need no
     proof. Stops at ``deadline`` or when ``stop()`` says so; whatever was proven by then
-    is returned and still holds (unproven blocks count 0).
+    is returned and still holds (unproven blocks count 0). ``settings``: which seats
+    blocks are proven and the work each proof may take (``EngineSettings``).
     """
+    knobs = settings or EngineSettings()
     started = time.monotonic()
     result = BlockBound()
 
@@ -81,10 +79,10 @@ def block_bound(
             result.complete = False
             break
         pairs = np.unique(np.concatenate([instance.windows[w].pairs for w in part]))
-        if len(pairs) > SEATS_BLOCK_PAIRS:
+        if len(pairs) > knobs.seats_block_pairs:
             continue
         members = np.unique(instance.pair_member[pairs])
-        value = _prove(instance, members, pairs, part, deadline)
+        value = _prove(instance, members, pairs, part, deadline, knobs.block_work)
         if value > 0:
             result.seats[key] = result.seats.get(key, 0) + value
             result.value += value
@@ -101,7 +99,7 @@ def block_bound(
         if key not in proven:
             members = np.array([m], dtype=np.int64)
             pairs = instance.pairs_of_member[m]
-            proven[key] = _prove(instance, members, pairs, windows, deadline)
+            proven[key] = _prove(instance, members, pairs, windows, deadline, knobs.block_work)
             result.members += 1
         result.value += proven[key]
         if proven[key] > 0:
@@ -189,9 +187,11 @@ def _prove(
     pairs: np.ndarray,
     windows: list[int],
     deadline: float,
+    work: float,
 ) -> int:
     """The least weighted shortfall of ``windows`` on the relaxed model, as proven by the
-    deadline (CP-SAT's bound when it stops before the optimum)."""
+    deadline or in ``work`` of CP-SAT's deterministic time (CP-SAT's bound when it stops
+    before the optimum)."""
     rota = RotaModel(instance, Scope(members, relaxed=True, pairs=pairs))
     objective = sum(
         instance.windows[w].weight * rota.vars.shortfall[w]
@@ -209,7 +209,7 @@ def _prove(
     # Limited in deterministic time, so a block proves the same whatever else runs on the
     # machine (the bound then steers the search the same way every run); the deadline
     # caps it by the clock.
-    solver.parameters.max_deterministic_time = BLOCK_WORK
+    solver.parameters.max_deterministic_time = work
     solver.parameters.max_time_in_seconds = max(0.05, deadline - time.monotonic())
     status = solver.solve(rota.model)
     if status == cp_model.OPTIMAL:

@@ -81,7 +81,13 @@ def start_bound(
     def work() -> None:
         try:
             if short is not None:
-                proof = block_bound(neighbourhoods.instance, short, deadline, stop=halted)
+                proof = block_bound(
+                    neighbourhoods.instance,
+                    short,
+                    deadline,
+                    stop=halted,
+                    settings=options.settings,
+                )
                 run.blocks.append(proof.value)
                 # Blocks already at their least are no place for moves: measured on the
                 # shipped company, 433 after 30 s of search instead of 473-479. The

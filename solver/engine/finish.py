@@ -105,5 +105,11 @@ def finished_plan(
         interrupted=search.interrupted,
         settings=settings,
         surplus=report.surplus,
-        term_bounds=term_bounds(instance, report.objective, stages, options.time_limit),
+        term_bounds=term_bounds(
+            instance,
+            report.objective,
+            stages,
+            options.time_limit,
+            options.settings.profile_seconds,
+        ),
     )

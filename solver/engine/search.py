@@ -22,24 +22,7 @@ from ortools.sat.python import cp_model
 from .constructor import fill
 from .instance import Instance
 from .model import RotaModel, Scope
-
-# Moves are timed in CP-SAT's deterministic time (about a second of one core's work on
-# these models), not the clock: a move then finds the same plan whatever else runs on the
-# machine, so a run's moves follow one trajectory and a longer time limit only continues
-# it. Work for a move that opens a session: measured on 20,000 generated members, a move
-# of 32-41 members opening a rotation class found no plan in 0.1 s and its best in 1 s.
-MOVE_WORK = 0.1
-OPENING_WORK = 1.0
-# Moves before a session that would not open is tried again (doubling with each try).
-OPENING_RETRY = 300
-# Moves between two fill passes: a pass costs about ten moves at company size.
-FILL_EVERY = 10
-# The move at which the search takes the block bound's blocks, at a fixed move so the
-# trajectory does not depend on when the bound thread finishes. It waits up to
-# SETTLE_WAIT seconds for them there; a bound later than that (a busy machine, a slow
-# block) is asked for again at twice the moves, and so on, rather than stall the search.
-SETTLE_AT = 40
-SETTLE_WAIT = 5.0
+from .settings import EngineSettings
 
 
 @dataclass
@@ -68,7 +51,18 @@ class SearchStats:
 class NeighbourhoodSearch:
     """Improves a complete plan, held as a boolean per eligible pair."""
 
-    def __init__(self, instance: Instance, taken: np.ndarray, workers: int = 1, seed: int = 0):
+    def __init__(
+        self,
+        instance: Instance,
+        taken: np.ndarray,
+        workers: int = 1,
+        seed: int = 0,
+        settings: EngineSettings | None = None,
+    ):
+        # Its knobs (move work, openings, fill passes, when the blocks settle): see
+        # ``EngineSettings``. Moves are timed in CP-SAT's deterministic time, so a run's
+        # moves follow one trajectory and a longer time limit only continues it.
+        self.settings = settings or EngineSettings()
         self.instance = instance
         self._short: np.ndarray | None = None
         self.taken = taken.astype(bool).copy()
@@ -80,7 +74,7 @@ class NeighbourhoodSearch:
         # 0.3 s and 12, 516 with 1 s and 30, 557 with 2 s and 60).
         self.size = 6
         self.floor = 4
-        self.move_work = MOVE_WORK
+        self.move_work = self.settings.move_work
         self._moves = 0  # moves made in the current run, the search's clock
         self.overlap = True  # solve a move while the next, independent one is built
         # Measured on generated companies: small models improve fastest without the LP.
@@ -110,21 +104,22 @@ class NeighbourhoodSearch:
     ) -> SearchStats:
         """Move until the deadline or ``stop()``; ``on_improve(delta)`` hears each gain.
 
-        ``blocks(wait)``, when given, is asked at move ``SETTLE_AT`` for the block bound's
+        ``blocks(wait)``, when given, is asked at move ``settings.settle_at`` for the block bound's
         blocks, waiting up to ``wait`` seconds (None: not in yet, asked again at twice the
         moves); once they are in they steer the moves.
         """
         stats = SearchStats()
         started = time.monotonic()
         pickers = self._pickers(term)
-        last_fill = -FILL_EVERY
+        knobs = self.settings
+        last_fill = -knobs.fill_every
         # Moves that share no session with room to run out, no team and no together
         # group cannot affect each other: one solves while the next is built. A term over
         # everyone (imbalance) couples every move.
         terms = {*self._held_terms, term}
         overlap = self.overlap and "imbalance" not in terms
         pending: _Move | None = None
-        settle_at = SETTLE_AT
+        settle_at = knobs.settle_at
 
         def drain() -> None:
             """Finish the move solving in its thread, if any, and count it."""
@@ -144,13 +139,13 @@ class NeighbourhoodSearch:
             self._moves = stats.moves
             if blocks is not None and stats.moves >= settle_at:
                 drain()
-                settled = blocks(min(SETTLE_WAIT, max(0.0, deadline - time.monotonic())))
+                settled = blocks(min(knobs.settle_wait, max(0.0, deadline - time.monotonic())))
                 if settled is not None:
                     self.settle(settled)
                     blocks = None
                 settle_at *= 2
                 continue
-            if term == "unmet" and stats.moves - last_fill >= FILL_EVERY:
+            if term == "unmet" and stats.moves - last_fill >= knobs.fill_every:
                 drain()
                 last_fill = stats.moves
                 gain = self._fill()
@@ -439,7 +434,7 @@ class NeighbourhoodSearch:
                 (self._teams_pick, None),
                 (self._course_pick, None),
                 # Opening a session takes many members at once, and more time.
-                (self._opening_pick, OPENING_WORK),
+                (self._opening_pick, self.settings.opening_work),
             ]
         return [(self._teams_pick, None), (self._course_pick, None), (self._units_pick, None)]
 
@@ -487,7 +482,7 @@ class NeighbourhoodSearch:
             tries, last = self._openings.get(s, (0, 0))
             # A session that would not open is tried again later, less and less often:
             # the plan around it changes, but most such sessions stay closed for good.
-            if tries and now < last + OPENING_RETRY * 2 ** (tries - 1):
+            if tries and now < last + self.settings.opening_retry * 2 ** (tries - 1):
                 continue
             pairs = instance.pairs_of_session[s]
             wanting = [

@@ -19,14 +19,6 @@ from .search import NeighbourhoodSearch
 from .stop import StopFlag
 from .whole_stages import terms_to_optimise
 
-# On the search path the first term gets this share of the time (at least): it matters
-# most, and on large scenarios the later terms move little in the seconds they get.
-SEARCH_FIRST_TERM_SHARE = 0.85
-# Seconds that must be left after the first stage for the whole model to be built for the
-# later ones (above ``strong_bound_pairs``): building it takes several seconds at company
-# size, and in fewer its bounds on the later terms stay at 0.
-LATE_MODEL_SECONDS = 30.0
-
 
 def search_stages(
     instance: Instance, taken: np.ndarray, options: SolveOptions, search: StopFlag, deadline: float
@@ -41,7 +33,9 @@ def search_stages(
     rota = RotaModel(instance) if with_model and not late_model else None
     terms = terms_to_optimise(rota) if rota is not None else _terms_in_play(instance)
     threads = 1 if with_model else options.threads
-    neighbourhoods = NeighbourhoodSearch(instance, taken, workers=threads, seed=options.seed)
+    neighbourhoods = NeighbourhoodSearch(
+        instance, taken, workers=threads, seed=options.seed, settings=options.settings
+    )
     stages: list[StageReport] = []
     # Every term of the plan, recomputed from its assignments once per stage: checking
     # a province's plan takes seconds.
@@ -54,7 +48,7 @@ def search_stages(
             rota is None
             and with_model
             and (term != "unmet" or index > 0)
-            and deadline - time.monotonic() >= LATE_MODEL_SECONDS
+            and deadline - time.monotonic() >= options.settings.late_model_seconds
         ):
             rota = RotaModel(instance)
             for held in stages:
@@ -92,11 +86,12 @@ def _constant(rota: RotaModel, term: str) -> bool:
 
 def _search_budget(options: SolveOptions, index: int, count: int, deadline: float) -> float:
     """The stage's share of the time left: the first term at least
-    ``SEARCH_FIRST_TERM_SHARE`` of it, then even shares; a stage that ends early (its
+    ``search_first_term_share`` of it, then even shares; a stage that ends early (its
     plan reaches the bound) leaves its time to the next."""
     remaining = max(0.0, deadline - time.monotonic())
     if index == 0 and count > 1:
-        return remaining * max(options.settings.first_term_share, SEARCH_FIRST_TERM_SHARE)
+        knobs = options.settings
+        return remaining * max(knobs.first_term_share, knobs.search_first_term_share)
     return remaining / (count - index)
 
 

@@ -71,6 +71,43 @@ class EngineSettings:
         seats, unmet 1,864 after 0.3 s of CP-SAT's deterministic time, against 1,226
         unhinted) and proves less (bound 80 against 2,759 on 300 members). Either way the
         stage keeps the first plan when it finds nothing better.
+    search_first_term_share
+        On the search path, the least share of the time left the first of several terms
+        gets: it matters most, and on large scenarios the later terms move little in the
+        seconds they get.
+    late_model_seconds
+        On the search path above ``strong_bound_pairs``, the seconds that must be left
+        after the first stage for the whole model to be built for the later ones:
+        building it takes several seconds at company size, and in fewer its bounds on the
+        later terms stay at 0.
+    move_work, opening_work
+        CP-SAT's deterministic time for one move of the neighbourhood search (about a
+        second of one core's work on these models), and for a move that opens a session.
+        Moves are timed by deterministic time, not the clock, so that a move finds the
+        same plan whatever else runs on the machine. Measured on 20,000 generated
+        members, a move of 32-41 members opening a rotation class found no plan in 0.1
+        and its best in 1.
+    opening_retry
+        Moves before a session that would not open is tried again (doubling with each
+        try): the plan around it changes, but most such sessions stay closed for good.
+    fill_every
+        Moves between two fill passes of the search: a pass costs about ten moves at
+        company size.
+    settle_at, settle_wait
+        The move at which the search takes the block bound's blocks (at a fixed move, so
+        that its trajectory does not depend on when the bound's thread finishes), and the
+        most seconds it waits for them there; a bound later than that is asked for again
+        at twice the moves, and so on, rather than stall the search.
+    seats_block_pairs
+        A seats block of the block bound is proven only up to this many pairs, so that
+        its model stays small; larger ones (the hours windows of a year reach every
+        session of the year) are left to the members' blocks.
+    block_work
+        CP-SAT's deterministic time one block's proof may take (about a minute of one
+        core): a block then proves the same whatever else runs on the machine.
+    profile_seconds
+        The most CP-SAT time for one member profile's priced model of the attendance
+        bound at the end of a solve.
     """
 
     first_term_share: float = 0.6
@@ -86,10 +123,22 @@ class EngineSettings:
     lp_subsolvers: tuple[str, ...] = ("default_lp", "max_lp")
     kept_pairs_share: float = 0.2
     hint_first_stage: bool = False
+    search_first_term_share: float = 0.85
+    late_model_seconds: float = 30.0
+    move_work: float = 0.1
+    opening_work: float = 1.0
+    opening_retry: int = 300
+    fill_every: int = 10
+    settle_at: int = 40
+    settle_wait: float = 5.0
+    seats_block_pairs: int = 20_000
+    block_work: float = 60.0
+    profile_seconds: float = 1.0
 
     def __post_init__(self) -> None:
-        if not 0 < self.first_term_share <= 1:
-            raise SettingsError(f"first_term_share must lie in (0, 1], not {self.first_term_share}")
+        for name in ("first_term_share", "search_first_term_share"):
+            if not 0 < getattr(self, name) <= 1:
+                raise SettingsError(f"{name} must lie in (0, 1], not {getattr(self, name)}")
         if not 0 <= self.kept_pairs_share < 1:
             raise SettingsError(f"kept_pairs_share must lie in [0, 1), not {self.kept_pairs_share}")
         if not 0 <= self.finishing_share < 1:
@@ -99,9 +148,15 @@ class EngineSettings:
             "complete_hint_seconds",
             "later_stage_seconds",
             "finishing_factor",
+            "late_model_seconds",
+            "settle_wait",
+            "profile_seconds",
         ):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative")
+        for name in ("move_work", "opening_work", "block_work", "fill_every", "settle_at"):
+            if getattr(self, name) <= 0:
+                raise SettingsError(f"{name} must be positive")
 
     @classmethod
     def from_file(cls, path: str | Path) -> EngineSettings:

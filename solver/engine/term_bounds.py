@@ -30,8 +30,7 @@ from models import MemberLimits
 
 from .instance import Instance
 from .result import StageReport
-
-PROFILE_SECONDS = 1.0  # most CP-SAT time for one profile; its proven bound counts after
+from .settings import EngineSettings
 
 # One requirement window of a profile: its sessions, their credits, what it needs (after
 # history, in its units times the hours scale), the hours scale and its weight.
@@ -61,18 +60,29 @@ def bound_seconds(time_limit: float) -> float:
 
 
 def term_bounds(
-    instance: Instance, terms: dict[str, int], stages: list[StageReport], time_limit: float
+    instance: Instance,
+    terms: dict[str, int],
+    stages: list[StageReport],
+    time_limit: float,
+    profile_seconds: float = EngineSettings.profile_seconds,
 ) -> dict[str, int]:
     """Proven bounds of later terms, given the earlier ones at the plan's ``terms``: for
-    ``attendances``, the better of its stage's bound and the member-by-member one."""
+    ``attendances``, the better of its stage's bound and the member-by-member one
+    (``profile_seconds``: as for ``attendance_bound``)."""
     if "attendances" not in instance.scenario.objective:
         return {}
-    bounds = [attendance_bound(instance, terms["unmet"], bound_seconds(time_limit))]
+    seconds = bound_seconds(time_limit)
+    bounds = [attendance_bound(instance, terms["unmet"], seconds, profile_seconds)]
     bounds += [s.bound for s in stages if s.term == "attendances" and s.bound is not None]
     return {"attendances": min(max(bounds), terms["attendances"])}
 
 
-def attendance_bound(instance: Instance, unmet: int, seconds: float = 30.0) -> int:
+def attendance_bound(
+    instance: Instance,
+    unmet: int,
+    seconds: float = 30.0,
+    profile_seconds: float = EngineSettings.profile_seconds,
+) -> int:
     """A proven lower bound on the attendances of any plan whose ``unmet`` is at most
     ``unmet``.
 
@@ -85,6 +95,9 @@ def attendance_bound(instance: Instance, unmet: int, seconds: float = 30.0) -> i
     seconds
         Time for the priced member models; profiles left when it is spent get the
         cheaper proof.
+    profile_seconds
+        The most CP-SAT time for one profile's priced model
+        (``EngineSettings.profile_seconds``); its proven bound counts after.
     """
     deadline = time.monotonic() + seconds
     profiles: Counter[_Profile] = Counter()
@@ -101,7 +114,9 @@ def attendance_bound(instance: Instance, unmet: int, seconds: float = 30.0) -> i
     for profile, members in profiles.most_common():
         cover, least = cheap[profile]
         floor = _packing_bound(cover) + steepness * least
-        total += members * max(floor, _priced(instance, profile, steepness, floor, deadline))
+        total += members * max(
+            floor, _priced(instance, profile, steepness, floor, deadline, profile_seconds)
+        )
     return max(0, total - steepness * unmet)
 
 
@@ -140,9 +155,12 @@ def _member_cover(profile: _Profile) -> tuple[_Cover, int, int]:
     return _Cover(tuple(windows)), least, steep
 
 
-def _priced(instance: Instance, profile: _Profile, price: int, floor: int, deadline: float) -> int:
+def _priced(
+    instance: Instance, profile: _Profile, price: int, floor: int, deadline: float, most: float
+) -> int:
     """A lower bound on the least ``attendances + price * unmet`` of a member with this
-    profile, keeping the member's own limits; ``floor`` when the time is spent."""
+    profile, keeping the member's own limits, in at most ``most`` seconds; ``floor`` when the
+    time is spent."""
     remaining = deadline - time.monotonic()
     if remaining <= 0 or not profile.windows:
         return floor
@@ -160,7 +178,7 @@ def _priced(instance: Instance, profile: _Profile, price: int, floor: int, deadl
     model.add(objective >= floor)
     model.minimize(objective)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = min(PROFILE_SECONDS, remaining)
+    solver.parameters.max_time_in_seconds = min(most, remaining)
     solver.parameters.num_workers = 1
     # Covering rows want the LP and its cuts: without them one worker proves little.
     solver.parameters.linearization_level = 2
