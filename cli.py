@@ -22,20 +22,11 @@ if TYPE_CHECKING:
     from models import Scenario
     from solver import Plan, SolveOptions
 
-# Errors of modules whose classes do not derive from RotaplanError yet, by module, class
-# and exit code. Only modules already loaded are looked in: an error of a module that was
-# never imported cannot have been raised, and looking must not load CP-SAT.
-_NOT_YET_DERIVED = (("solver.engine", "SolveError", EXIT_NO_PLAN),)
-
 
 def _exit_code(error: Exception) -> int | None:
     """The exit code an error of rotaplan's means, or None for any other error."""
     if isinstance(error, RotaplanError):
         return error.exit_code
-    for module, name, code in _NOT_YET_DERIVED:
-        kind = getattr(sys.modules.get(module), name, None)
-        if isinstance(kind, type) and isinstance(error, kind):
-            return code
     return None
 
 

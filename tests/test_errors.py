@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from cli import main
 from models import Problem, RotaplanError, ScenarioError
-from models.errors import EXIT_BAD_INPUT
+from models.errors import EXIT_BAD_INPUT, EXIT_NO_PLAN
 from solver.batch import BatchInputError, ClusterError
 from solver.output.folder import OutputFolderError
 
@@ -35,3 +35,24 @@ def test_a_bad_option_of_batch_is_one_line_and_exit_code_2(tmp_path: Path) -> No
     assert result.exit_code == EXIT_BAD_INPUT
     assert result.output == "--workers and --threads-per-unit must be at least 1\n"
     assert "Traceback" not in result.output
+
+
+def test_a_plan_that_breaks_a_rule_is_exit_code_1_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A defect of the engine: the input is valid, but there is no valid plan to write.
+    import solver.planning
+    from solver import SolveError
+
+    def broken(scenario, options):
+        raise SolveError("the engine's plan breaks 1 rule(s): seats of S1")
+
+    assert issubclass(SolveError, RotaplanError) and SolveError.exit_code == EXIT_NO_PLAN
+    monkeypatch.setattr(solver.planning, "make_plan", broken)
+    scenario = Path(__file__).parents[1] / "scenarios" / "tutorial" / "scenario.yaml"
+    out = tmp_path / "plan"
+    result = CliRunner().invoke(main, ["solve", str(scenario), "--out", str(out), "--quiet"])
+    assert result.exit_code == EXIT_NO_PLAN
+    assert "the engine's plan breaks 1 rule(s): seats of S1" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists()

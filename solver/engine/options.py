@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import ClassVar, Protocol
+
+from models.errors import EXIT_NO_PLAN, RotaplanError
 
 from .result import StageReport
 from .settings import EngineSettings
@@ -20,8 +22,15 @@ class Progress(Protocol):
     def stage_finished(self, report: StageReport) -> None: ...
 
 
-class SolveError(RuntimeError):
-    """The engine produced a plan that breaks a rule: a defect, never shown as a plan."""
+class SolveError(RotaplanError, RuntimeError):
+    """The engine produced a plan that breaks a rule: a defect, never shown as a plan.
+
+    Its exit code is ``EXIT_NO_PLAN`` (1): the input was read and is valid, but there is
+    no valid plan to write, and nothing is written. (Invalid input, 2, would send the
+    planner looking for a mistake that is not theirs.)
+    """
+
+    exit_code: ClassVar[int] = EXIT_NO_PLAN
 
 
 @dataclass

@@ -41,9 +41,7 @@ def test_the_engine_still_loads_cp_sat():
     assert _loads_ortools("from solver import solve")
 
 
-@pytest.mark.parametrize(
-    "package", ["solver", "solver.engine", "solver.explain", "solver.output"]
-)
+@pytest.mark.parametrize("package", ["solver", "solver.engine", "solver.explain", "solver.output"])
 def test_every_name_a_package_exports_is_there(package):
     module = importlib.import_module(package)
     # Importing a submodule sets an attribute of its name on the package: a name the
