@@ -31,12 +31,12 @@ class BoundRun:
     proof: list[BlockBound] = field(default_factory=list)
     proven: threading.Event = field(default_factory=threading.Event)  # the blocks are in
 
-    def settled(self, wait: float, search: StopFlag) -> list[tuple[np.ndarray, int]] | None:
+    def settled(self, wait: float, flag: StopFlag) -> list[tuple[np.ndarray, int]] | None:
         """The blocks at their least, for the search to steer by; waits up to ``wait``
         seconds for the block bound (None when it is not in by then, or proved none)."""
         until = time.monotonic() + wait
         while not self.proven.wait(0.05):
-            if time.monotonic() >= until or search.stop.is_set():
+            if time.monotonic() >= until or flag.stop.is_set():
                 return None
         return self.proof[0].blocks if self.proof else []
 
@@ -47,7 +47,7 @@ def start_bound(
     neighbourhoods: NeighbourhoodSearch,
     budget: float,
     options: SolveOptions,
-    search: StopFlag,
+    flag: StopFlag,
 ) -> BoundRun | None:
     """Prove the stage's bound in a thread: for ``unmet`` block by block first (see
     ``solver.bound``), then on the whole model when there is one."""
@@ -76,7 +76,7 @@ def start_bound(
     short = neighbourhoods.weighted_shortfalls() if blocks else None
 
     def halted() -> bool:
-        return run.halt.is_set() or search.stop.is_set()
+        return run.halt.is_set() or flag.stop.is_set()
 
     def work() -> None:
         try:
@@ -102,7 +102,7 @@ def start_bound(
             done.set()
 
     run.thread = threading.Thread(target=work, daemon=True)
-    search.running.append(solver)
+    flag.running.append(solver)
     run.thread.start()
     return run
 

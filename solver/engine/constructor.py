@@ -147,7 +147,9 @@ class Constructor:
                     return False
         return True
 
-    def _group_fits(self, members: list[int], s: int) -> bool:
+    def group_fits(self, members: list[int], s: int) -> bool:
+        """Whether ``members`` (a together group, or one member) may join session ``s``
+        with every rule holding: seats, eligibility, the members' caps, mix and team caps."""
         facts, loads = self.facts[s], self.loads
         if s in self.banned:
             return False
@@ -251,7 +253,7 @@ def construct(instance: Instance, keep: list[int] | None = None) -> list[int]:
     for p in keep or ():
         m, s = int(instance.pair_member[p]), int(instance.pair_session[p])
         group = builder.group_of(m, s)
-        if m not in builder.loads.attendees[s] and builder._group_fits(group, s):
+        if m not in builder.loads.attendees[s] and builder.group_fits(group, s):
             builder.add(group, s)
     _serve_until_settled(builder)
     return sorted(builder.chosen)
@@ -346,7 +348,7 @@ def _best_session(
         )
         if best_key is not None and key >= best_key:
             continue
-        if builder._group_fits(builder.group_of(m, s), s):
+        if builder.group_fits(builder.group_of(m, s), s):
             best, best_key = (m, s), key
     return best
 

@@ -49,7 +49,7 @@ def finished_plan(
     stages: list[StageReport],
     taken: np.ndarray | None,
     complete: bool,
-    search: StopFlag,
+    flag: StopFlag,
     options: SolveOptions,
 ) -> Plan:
     """The plan of the stages' ``taken`` pairs, or a plan-less answer when there are none.
@@ -77,7 +77,7 @@ def finished_plan(
             {},
             None,
             stages,
-            interrupted=search.interrupted,
+            interrupted=flag.interrupted,
             settings=settings,
         )
     # No plan leaves with over-training in it, however its search ended.
@@ -87,7 +87,7 @@ def finished_plan(
     if not report.ok:
         broken = "; ".join(str(v) for v in report.violations[:5])
         raise SolveError(f"the engine's plan breaks {len(report.violations)} rule(s): {broken}")
-    proven = complete and not search.interrupted and all(s.status == Status.OPTIMAL for s in stages)
+    proven = complete and not flag.interrupted and all(s.status == Status.OPTIMAL for s in stages)
     bound = next((s.bound for s in stages if s.status != Status.OPTIMAL), None)
     # The windows as the checker finds them; their reasons are the explanation's to give.
     unmet = [
@@ -102,7 +102,7 @@ def finished_plan(
         bound,
         stages,
         unmet=unmet,
-        interrupted=search.interrupted,
+        interrupted=flag.interrupted,
         settings=settings,
         surplus=report.surplus,
         term_bounds=term_bounds(

@@ -21,7 +21,7 @@ from .whole_stages import terms_to_optimise
 
 
 def search_stages(
-    instance: Instance, taken: np.ndarray, options: SolveOptions, search: StopFlag, deadline: float
+    instance: Instance, taken: np.ndarray, options: SolveOptions, flag: StopFlag, deadline: float
 ):
     # Above ``bound_model_pairs`` the whole model would not fit in memory: the search runs
     # alone and the stages report no proven bound beyond the blocks'. Above
@@ -42,7 +42,7 @@ def search_stages(
     values = terms_of(instance, neighbourhoods.taken)
     for index, term in enumerate(terms):
         budget = _search_budget(options, index, len(terms), deadline)
-        if search.interrupted or budget <= 0.05:
+        if flag.interrupted or budget <= 0.05:
             break
         if (
             rota is None
@@ -65,7 +65,7 @@ def search_stages(
             neighbourhoods.taken = drop_surplus(instance, neighbourhoods.taken)
             values = {**values, term: int(neighbourhoods.taken.sum())}
         report, values = _search_stage(
-            rota, neighbourhoods, term, values[term], budget, options, search
+            rota, neighbourhoods, term, values[term], budget, options, flag
         )
         stages.append(report)
         if options.progress is not None:
@@ -119,7 +119,7 @@ def _search_stage(
     value: int,
     budget: float,
     options: SolveOptions,
-    search: StopFlag,
+    flag: StopFlag,
 ) -> tuple[StageReport, dict[str, int]]:
     """Search neighbourhoods while the whole model proves a bound, until the budget is spent
     or the bound meets the plan; ``value`` is the term's value at the start. Returns the
@@ -130,7 +130,7 @@ def _search_stage(
         rota.model.clear_objective()
         rota.model.minimize(rota.terms[term])
         rota.hint(neighbourhoods.taken)
-    bound_run = start_bound(rota, term, neighbourhoods, budget, options, search)
+    bound_run = start_bound(rota, term, neighbourhoods, budget, options, flag)
     neighbourhoods.workers = max(1, options.threads - (bound_run is not None))
 
     def improved(delta: int) -> None:
@@ -142,7 +142,7 @@ def _search_stage(
 
     def between_moves() -> bool:
         """Whether the stage is over; the search gets every thread once the bound is in."""
-        if search.stop.is_set():
+        if flag.stop.is_set():
             return True
         if bound_run is None:
             return False
@@ -159,14 +159,14 @@ def _search_stage(
     if bound_run is not None and term == "unmet":
 
         def blocks(wait: float):
-            return bound_run.settled(wait, search)
+            return bound_run.settled(wait, flag)
 
     try:
         neighbourhoods.run(
             term, started + budget, on_improve=improved, stop=between_moves, blocks=blocks
         )
     except KeyboardInterrupt:
-        search.interrupt()
+        flag.interrupt()
     bound = None
     if bound_run is not None:
         bound_run.halt.set()
@@ -174,8 +174,8 @@ def _search_stage(
         # the first request would not have heard it.
         while not bound_run.done.wait(0.05):
             bound_run.solver.stop_search()
-        if bound_run.solver in search.running:
-            search.running.remove(bound_run.solver)
+        if bound_run.solver in flag.running:
+            flag.running.remove(bound_run.solver)
         if rota is not None:
             adopt_if_better(rota, bound_run, neighbourhoods, value)
         bound = bound_of(bound_run)

@@ -6,7 +6,7 @@ later one and no stage starts from nothing. The first plan comes from a fast con
 
 Small scenarios are solved on the whole CP-SAT model, which proves optimality. Large ones
 are improved by a neighbourhood search of small exact models while the whole model runs
-beside it to prove a bound; see ``solver.search``.
+beside it to prove a bound; see ``solver.engine.search``.
 """
 
 from __future__ import annotations
@@ -45,8 +45,8 @@ def make_plan(scenario: Scenario, options: SolveOptions | None = None, **setting
     """
     options = options or SolveOptions(**settings)  # type: ignore[arg-type]
     started = time.monotonic()
-    search = StopFlag()
-    with stop_on_ctrl_c(search):
+    flag = StopFlag()
+    with stop_on_ctrl_c(flag):
         instance = build_instance(scenario)
         indexing = time.monotonic() - started
         keep = sorted(instance.previous_pairs.values()) + start_pairs(instance, options.start)
@@ -69,15 +69,15 @@ def make_plan(scenario: Scenario, options: SolveOptions | None = None, **setting
             or not first_ok
         )
         if whole:
-            stages, decided, terms = whole_model_stages(instance, taken, options, search, deadline)
+            stages, decided, terms = whole_model_stages(instance, taken, options, flag, deadline)
         else:
-            stages, decided, terms = search_stages(instance, taken, options, search, deadline)
+            stages, decided, terms = search_stages(instance, taken, options, flag, deadline)
         if decided is None and first_ok and not scenario.strict:
             # Stopped, or out of time, before any stage found a plan: the first plan holds
             # every rule and is the best there is.
             decided = taken
     complete = len(stages) == len(terms)
-    plan = finished_plan(instance, stages, decided, complete, search, options)
+    plan = finished_plan(instance, stages, decided, complete, flag, options)
     plan.build_seconds = first_plan
     plan.seconds = time.monotonic() - started
     return plan

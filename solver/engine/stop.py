@@ -27,16 +27,16 @@ class StopFlag:
 
 
 @contextmanager
-def stop_on_ctrl_c(search: StopFlag) -> Iterator[None]:
+def stop_on_ctrl_c(flag: StopFlag) -> Iterator[None]:
     """Ctrl-C stops the search and keeps the best plan; a second Ctrl-C stops at once."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
     def stop(signum: int, frame: object) -> None:
-        if search.interrupted:
+        if flag.interrupted:
             raise KeyboardInterrupt
-        search.interrupt()
+        flag.interrupt()
 
     previous = signal.signal(signal.SIGINT, stop)
     try:
@@ -58,7 +58,7 @@ def run_solver(
     solver: cp_model.CpSolver,
     model: cp_model.CpModel,
     watcher: cp_model.CpSolverSolutionCallback | None,
-    search: StopFlag,
+    flag: StopFlag,
 ) -> cp_model.CpSolverStatus:
     """Run CP-SAT in a thread and wait on an event, so Ctrl-C reaches us and stops it cleanly."""
     outcome: list[cp_model.CpSolverStatus] = []
@@ -70,15 +70,15 @@ def run_solver(
         finally:
             done.set()
 
-    search.running.append(solver)
+    flag.running.append(solver)
     threading.Thread(target=work, daemon=True).start()
     try:
         while not done.wait(0.1):
             pass
     except KeyboardInterrupt:
-        search.interrupted = True
+        flag.interrupted = True
         solver.stop_search()
         done.wait()
     finally:
-        search.running.remove(solver)
+        flag.running.remove(solver)
     return outcome[0] if outcome else cp_model.UNKNOWN

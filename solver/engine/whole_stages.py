@@ -54,7 +54,7 @@ def terms_to_optimise(rota: RotaModel) -> list[str]:
 
 
 def whole_model_stages(
-    instance: Instance, taken: np.ndarray, options: SolveOptions, search: StopFlag, deadline: float
+    instance: Instance, taken: np.ndarray, options: SolveOptions, flag: StopFlag, deadline: float
 ):
     rota = RotaModel(instance)
     if instance.scenario.strict:
@@ -72,7 +72,7 @@ def whole_model_stages(
         hint(rota.model, rota, values)
     solution: list[int] | None = None
     for index, term in enumerate(terms):
-        if search.interrupted:
+        if flag.interrupted:
             break
         budget = _budget(options, index, len(terms), deadline)
         if solution is not None and budget <= 0:
@@ -84,12 +84,12 @@ def whole_model_stages(
             options.progress.stage_started(term, index, len(terms), budget)
         if solution is not None and term in FEWER_IS_LOWER:
             spent = _start_from_kept_pairs(
-                rota, term, solution, budget * knobs.kept_pairs_share, options, search
+                rota, term, solution, budget * knobs.kept_pairs_share, options, flag
             )
             budget = max(budget - spent, knobs.later_stage_seconds)
-        report, values, solver = _stage(rota, term, budget, options, search)
+        report, values, solver = _stage(rota, term, budget, options, flag)
         # (Interrupted, the solve falls back on the first plan by itself.)
-        unproven = report.status != Status.OPTIMAL and not search.interrupted
+        unproven = report.status != Status.OPTIMAL and not flag.interrupted
         if solution is None and held is None and unproven:
             _, held = complete_hint(rota, first, options.seed, knobs.complete_hint_seconds)
         kept = None if held is None else round(held.value(rota.terms[term]))
@@ -116,7 +116,7 @@ def whole_model_stages(
             rota.model.add(rota.terms[term] >= report.bound)
     if not terms:
         report, solution, _ = _stage(
-            rota, None, max(1.0, deadline - time.monotonic()), options, search
+            rota, None, max(1.0, deadline - time.monotonic()), options, flag
         )
         if solution is None:
             stages.append(report)
@@ -134,7 +134,7 @@ def _start_from_kept_pairs(
     solution: list[int],
     budget: float,
     options: SolveOptions,
-    search: StopFlag,
+    flag: StopFlag,
 ) -> float:
     """Hint the stage with the best plan among the pairs ``solution`` takes; returns the
     seconds that took.
@@ -148,14 +148,12 @@ def _start_from_kept_pairs(
     kept.minimize(rota.terms[term])
     solver = new_solver(budget, 1, options.seed)
     solver.parameters.linearization_level = 2
-    if run_solver(solver, kept, None, search) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if run_solver(solver, kept, None, flag) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         hint(rota.model, rota, list(solver.response_proto.solution))
     return solver.response_proto.wall_time
 
 
-def _stage(
-    rota: RotaModel, term: str | None, budget: float, options: SolveOptions, search: StopFlag
-):
+def _stage(rota: RotaModel, term: str | None, budget: float, options: SolveOptions, flag: StopFlag):
     model = rota.model
     model.clear_objective()
     if term is not None:
@@ -163,7 +161,7 @@ def _stage(
     solver = new_solver(budget, options.threads, options.seed)
     set_parameters(solver, rota.instance.num_pairs, options.threads, options.settings)
     watcher = _Watcher(term or "feasibility", options.progress, time.monotonic())
-    status = run_solver(solver, model, watcher, search)
+    status = run_solver(solver, model, watcher, flag)
     stage_status = _STATUS.get(status, Status.UNKNOWN)
     values = value = bound = None
     if stage_status in (Status.OPTIMAL, Status.FEASIBLE):
@@ -171,7 +169,7 @@ def _stage(
         if term is not None:
             value = round(solver.objective_value)
             bound = round(solver.best_objective_bound) if stage_status == Status.FEASIBLE else value
-    elif stage_status == Status.UNKNOWN and term is not None and not search.interrupted:
+    elif stage_status == Status.UNKNOWN and term is not None and not flag.interrupted:
         # No plan in time, but what CP-SAT proved still holds (the stage may keep the plan
         # it got; see ``whole_model_stages``).
         bound = max(0, int(np.ceil(solver.best_objective_bound - 1e-6)))
