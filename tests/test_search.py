@@ -142,7 +142,7 @@ def test_an_opening_move_runs_a_session_nobody_attends(scenario_dict):
     search = NeighbourhoodSearch(instance, taken, seed=1)
     assert int(search.weighted_shortfalls().sum()) == 10
 
-    members = search._opening_pick()
+    members = search.pickers.opening()
     # Those S2 would serve where they are short, and enough holders of S1 to make 3.
     assert {4, 5} <= set(members.tolist())
     assert len(set(members.tolist()) & {0, 1, 2, 3}) >= 1
@@ -154,9 +154,9 @@ def test_an_opening_move_runs_a_session_nobody_attends(scenario_dict):
     assert report.objective["unmet"] == 0
     # Nothing is idle now that S2 runs; a session that would not open waits before
     # it is offered again.
-    assert len(search._opening_pick()) == 0
+    assert len(search.pickers.opening()) == 0
     search.taken = taken
-    assert len(search._opening_pick()) == 0
+    assert len(search.pickers.opening()) == 0
 
 
 def _after_moves(instance, moves: int, delay: float) -> np.ndarray:
@@ -199,7 +199,7 @@ def test_the_block_bound_is_taken_at_fixed_moves():
     asked: list[int] = []
 
     def blocks(wait: float):
-        asked.append(search._moves)
+        asked.append(search.pickers.moves)
         return None if len(asked) == 1 else [(block, int(short[block].sum()))]
 
     turns = [0]
@@ -210,4 +210,4 @@ def test_the_block_bound_is_taken_at_fixed_moves():
 
     search.run("unmet", time.monotonic() + 120, stop=stop, blocks=blocks)
     assert asked == [settle_at, 2 * settle_at]
-    assert block.tolist() == search._settled[0].tolist()
+    assert block.tolist() == search.plan.settled[0].tolist()
