@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
-from models import Scenario, Session, ineligibility, member_limits, requirement_windows
+from models import Member, Scenario, Session, member_limits, presence, requirement_windows
 from models.dates import each_day
 from models.rules import TeamRule, history_in_horizon, team_rules
 
@@ -423,3 +423,39 @@ def _imbalance(scenario: Scenario, plan: _Plan) -> int:
 def plan_terms(scenario: Scenario, pairs: Iterable[tuple[str, str]]) -> dict[str, int]:
     """Every objective term of a plan, without checking its rules."""
     return objective_terms(scenario, _Plan(scenario, list(pairs)))[0]
+
+
+def ineligibility(
+    scenario: Scenario, member: Member, session_id: str, rules: dict[str, TeamRule]
+) -> list[tuple[str, str]]:
+    """Why a member may not attend a session: ``(rule, plain words)`` pairs; empty if eligible.
+
+    The checker's own, on purpose: the engine, the explanations and validation share
+    ``models.Eligibility``, and a defect there must not also hide in the check.
+
+    The rules are ``audience``, ``presence``, ``unavailable`` and ``blackout``.
+    """
+    session = scenario.session_by_id[session_id]
+    course = scenario.course_by_id[session.course]
+    start, end = session.start, session.last_day
+    reasons = []
+    if not course.audience.matches(member):
+        reasons.append(
+            ("audience", f"not in the audience of course {course.id} ({course.audience})")
+        )
+    if not session.audience.matches(member):
+        reasons.append(
+            ("audience", f"not in the audience of session {session.id} ({session.audience})")
+        )
+    here = presence(scenario, member)
+    if here is None or start < here.start or end > here.end:
+        span = str(here) if here else "none in the horizon"
+        reasons.append(("presence", f"{start}/{end} is outside the member's presence ({span})"))
+    leave = [r for r in member.unavailable if r.touches(start, end)]
+    if leave:
+        reasons.append(("unavailable", f"the member is unavailable {leave[0]}"))
+    rule = rules.get(member.team)
+    if course.away and rule is not None and rule.in_blackout(start, end):
+        dark = next(r for r in rule.blackout if r.touches(start, end))
+        reasons.append(("blackout", f"team {member.team} has a blackout {dark}"))
+    return reasons

@@ -1,6 +1,7 @@
 """The rotaplan domain: scenario models, file loading and the format's definitions."""
 
 from .dates import DateRange as DateRange
+from .eligibility import Eligibility as Eligibility
 from .errors import RotaplanError as RotaplanError
 from .loader import LoadedScenario as LoadedScenario
 from .loader import load_scenario as load_scenario
@@ -8,7 +9,6 @@ from .problems import Problem as Problem
 from .problems import ScenarioError as ScenarioError
 from .rules import MemberLimits as MemberLimits
 from .rules import TeamRule as TeamRule
-from .rules import ineligibility as ineligibility
 from .rules import member_limits as member_limits
 from .rules import presence as presence
 from .rules import requirement_windows as requirement_windows

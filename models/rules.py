@@ -165,36 +165,3 @@ def history_in_horizon(scenario: Scenario) -> set[tuple[str, str]]:
     """(member, course) pairs with a history completion inside the horizon."""
     start, end = scenario.horizon.start, scenario.horizon.end
     return {(row.member, row.course) for row in scenario.history if start <= row.date <= end}
-
-
-def ineligibility(
-    scenario: Scenario, member: Member, session_id: str, rules: dict[str, TeamRule]
-) -> list[tuple[str, str]]:
-    """Why a member may not attend a session: ``(rule, plain words)`` pairs; empty if eligible.
-
-    The rules are ``audience``, ``presence``, ``unavailable`` and ``blackout``.
-    """
-    session = scenario.session_by_id[session_id]
-    course = scenario.course_by_id[session.course]
-    start, end = session.start, session.last_day
-    reasons = []
-    if not course.audience.matches(member):
-        reasons.append(
-            ("audience", f"not in the audience of course {course.id} ({course.audience})")
-        )
-    if not session.audience.matches(member):
-        reasons.append(
-            ("audience", f"not in the audience of session {session.id} ({session.audience})")
-        )
-    here = presence(scenario, member)
-    if here is None or start < here.start or end > here.end:
-        span = str(here) if here else "none in the horizon"
-        reasons.append(("presence", f"{start}/{end} is outside the member's presence ({span})"))
-    leave = [r for r in member.unavailable if r.touches(start, end)]
-    if leave:
-        reasons.append(("unavailable", f"the member is unavailable {leave[0]}"))
-    rule = rules.get(member.team)
-    if course.away and rule is not None and rule.in_blackout(start, end):
-        dark = next(r for r in rule.blackout if r.touches(start, end))
-        reasons.append(("blackout", f"team {member.team} has a blackout {dark}"))
-    return reasons

@@ -16,6 +16,17 @@ if TYPE_CHECKING:
 SELECTOR_KEYS = ("tiers", "tracks", "categories", "units", "teams", "members")
 
 
+# The member field each selector key reads.
+MEMBER_FIELD = {
+    "tiers": "tier",
+    "tracks": "track",
+    "categories": "category",
+    "units": "unit",
+    "teams": "team",
+    "members": "id",
+}
+
+
 class Selector(BaseModel):
     """A member matches when, for every key given, its value is in that list."""
 

@@ -7,23 +7,15 @@ from collections.abc import Collection, Iterable, Iterator
 from typing import TYPE_CHECKING
 
 from .dates import touches_any
+from .eligibility import Eligibility
 from .near import Names, near_miss
 from .problems import Problem
-from .rules import history_in_horizon, ineligibility, team_rules
-from .selector import SELECTOR_KEYS
+from .rules import history_in_horizon, team_rules
+from .selector import MEMBER_FIELD, SELECTOR_KEYS
 from .values import selectors, value_typos
 
 if TYPE_CHECKING:
     from .scenario import Course, Member, Requirement, Scenario, Session
-
-MEMBER_FIELD = {
-    "tiers": "tier",
-    "tracks": "track",
-    "categories": "category",
-    "units": "unit",
-    "teams": "team",
-    "members": "id",
-}
 
 
 def cross_check(scenario: Scenario, strict_values: bool = False) -> list[Problem]:
@@ -125,7 +117,9 @@ def _history_problems(scenario: Scenario) -> Iterator[Problem]:
 
 
 def _pinned_problems(scenario: Scenario) -> Iterator[Problem]:
-    rules = team_rules(scenario)
+    if not scenario.pinned:
+        return
+    eligibility = Eligibility(scenario, team_rules(scenario), cache=False)
     done_before = history_in_horizon(scenario)
     seen: set[tuple[str, str]] = set()
     for row in scenario.pinned:
@@ -148,7 +142,7 @@ def _pinned_problems(scenario: Scenario) -> Iterator[Problem]:
                 f"{row.member} is pinned to {row.session} of course {course}, which is not "
                 "repeatable and is already completed in history inside the horizon",
             )
-        reasons = ineligibility(scenario, member, row.session, rules)
+        reasons = eligibility.reasons(member, scenario.session_by_id[row.session])
         if reasons:
             yield Problem(
                 row.where,

@@ -26,7 +26,6 @@ if TYPE_CHECKING:
     from .options import Progress as Progress
     from .options import SolveError as SolveError
     from .options import SolveOptions as SolveOptions
-    from .plan_loads import Eligibility as Eligibility
     from .plan_loads import PlanLoads as PlanLoads
     from .result import Plan as Plan
     from .result import StageReport as StageReport
@@ -66,10 +65,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "SolveError",
             "SolveOptions",
         ),
-        "plan_loads": (
-            "Eligibility",
-            "PlanLoads",
-        ),
+        "plan_loads": ("PlanLoads",),
         "result": (
             "Plan",
             "StageReport",

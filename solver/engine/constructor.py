@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .instance import Instance, selector_mask, share_fraction
+from models.eligibility import selector_mask
+
+from .instance import Instance, share_fraction
 
 
 @dataclass

@@ -13,9 +13,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from models import Scenario, member_limits, presence, requirement_windows
-from models.rules import MemberLimits, TeamRule, history_in_horizon, team_rules
-from models.selector import Selector
+from models import Eligibility, Scenario, member_limits, requirement_windows
+from models.eligibility import member_columns, selector_mask
+from models.rules import MemberLimits, TeamRule, team_rules
 
 HOUR_SCALES = (1, 2, 4, 5, 10, 20, 100, 1000)
 
@@ -178,7 +178,7 @@ def build_instance(scenario: Scenario) -> Instance:
     away = np.array([scenario.is_away(s) for s in sessions], dtype=bool)
     scale = _hours_scale(scenario)
     hours = np.array([round(scenario.session_hours(s) * scale) for s in sessions], dtype=np.int64)
-    eligible = _eligible_matrix_pairs(scenario, rules, start, end, away)
+    eligible = _eligible_pairs(scenario, rules, start)
     pair_member, pair_session = eligible
     windows = list(_window_demands(scenario, pair_member, pair_session, start, hours, scale))
     keep = _useful_pairs(scenario, pair_member, pair_session, windows)
@@ -245,83 +245,15 @@ def _hours_scale(scenario: Scenario) -> int:
     return HOUR_SCALES[-1]
 
 
-def selector_mask(selector: Selector, columns: dict[str, np.ndarray]) -> np.ndarray:
-    """Which members a selector matches, as a boolean array."""
-    size = len(columns["members"])
-    mask = np.ones(size, dtype=bool)
-    for key, values in selector.given().items():
-        mask &= np.isin(columns[key], np.array(values, dtype=object))
-    return mask
-
-
-def member_columns(scenario: Scenario) -> dict[str, np.ndarray]:
-    members = scenario.members
-    return {
-        "tiers": np.array([m.tier for m in members], dtype=object),
-        "tracks": np.array([m.track for m in members], dtype=object),
-        "categories": np.array([m.category for m in members], dtype=object),
-        "units": np.array([m.unit for m in members], dtype=object),
-        "teams": np.array([m.team for m in members], dtype=object),
-        "members": np.array([m.id for m in members], dtype=object),
-    }
-
-
-def _eligible_matrix_pairs(
-    scenario: Scenario,
-    rules: dict[str, TeamRule],
-    start: np.ndarray,
-    end: np.ndarray,
-    away: np.ndarray,
+def _eligible_pairs(
+    scenario: Scenario, rules: dict[str, TeamRule], start: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
-    """All eligible (member, session) pairs, sorted by member then session.
-
-    Audience, presence and blackout are array operations per session; leave and history
-    are looked up only for the members who have them.
-    """
-    members = scenario.members
-    columns = member_columns(scenario)
-    spans = [presence(scenario, m) for m in members]
-    first = np.array([p.start.toordinal() if p else 1 for p in spans], dtype=np.int64)
-    last = np.array([p.end.toordinal() if p else 0 for p in spans], dtype=np.int64)
-    teams = columns["teams"]
-    team_ids = {team: i for i, team in enumerate(sorted(rules))}
-    member_team = np.array([team_ids[t] for t in teams], dtype=np.int64)
-    course_masks = {c.id: selector_mask(c.audience, columns) for c in scenario.courses}
-    audience_masks: dict[Selector, np.ndarray] = {}  # sessions share a few audiences
-    # Many teams share one blackout calendar (all operations teams): test each calendar once.
-    blackouts: dict[tuple, list[int]] = defaultdict(list)
-    for team, rule in rules.items():
-        if rule.blackout:
-            blackouts[tuple(rule.blackout)].append(team_ids[team])
-    on_leave = [i for i, m in enumerate(members) if m.unavailable]
-    done_before = history_in_horizon(scenario)
-    index_of = {m.id: i for i, m in enumerate(members)}
+    """All eligible (member, session) pairs (``models.Eligibility``), sorted by member then
+    session start."""
+    eligibility = Eligibility(scenario, rules, cache=False)
     chosen_m, chosen_s = [], []
     for s, session in enumerate(scenario.sessions):
-        mask = course_masks[session.course] & (first <= start[s]) & (last >= end[s])
-        if not session.audience.is_everyone:
-            if session.audience not in audience_masks:
-                audience_masks[session.audience] = selector_mask(session.audience, columns)
-            mask &= audience_masks[session.audience]
-        if away[s]:
-            dark = [
-                team
-                for ranges, teams_with in blackouts.items()
-                if any(r.touches(session.start, session.last_day) for r in ranges)
-                for team in teams_with
-            ]
-            if dark:
-                mask &= ~np.isin(member_team, dark)
-        for i in on_leave:
-            if mask[i] and any(
-                r.touches(session.start, session.last_day) for r in members[i].unavailable
-            ):
-                mask[i] = False
-        if not scenario.course_by_id[session.course].repeatable:
-            for member_id, course in done_before:
-                if course == session.course and member_id in index_of:
-                    mask[index_of[member_id]] = False
-        chosen = np.flatnonzero(mask)
+        chosen = eligibility.eligible(session)
         chosen_m.append(chosen)
         chosen_s.append(np.full(len(chosen), s, dtype=np.int64))
     pair_member = np.concatenate(chosen_m) if chosen_m else np.zeros(0, dtype=np.int64)

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .instance import Instance, selector_mask
+from models.eligibility import selector_mask
+
+from .instance import Instance
 
 EPSILON = 1e-9  # shares compare as the checker compares them
 

@@ -16,9 +16,10 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from models.dates import touches_any
+from models.eligibility import selector_mask
 from models.scenario import TERMS
 
-from .instance import Instance, selector_mask, share_fraction
+from .instance import Instance, share_fraction
 
 
 @dataclass

@@ -14,13 +14,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import numpy as np
-
-from models import DateRange, MemberLimits, Scenario, Selector, Session, member_limits, presence
+from models import DateRange, Eligibility, MemberLimits, Scenario, Session, member_limits
 from models.dates import each_day
-from models.rules import TeamRule, team_rules
+from models.rules import team_rules
 from models.scenario import HistoryRow
-from models.validate import MEMBER_FIELD
 
 
 @dataclass(frozen=True)
@@ -220,88 +217,3 @@ def _between(sessions: list[Session], starts: list[dt.date], start: dt.date, end
     low = bisect.bisect_left(starts, start)
     high = bisect.bisect_right(starts, end)
     return sessions[low:high]
-
-
-CLOSURE_CODES = ("", "audience", "presence", "unavailable", "blackout", "history")
-
-
-class Eligibility:
-    """Who may attend each session by the data alone, as one code per member and session.
-
-    ``codes(session)[i]`` is 0 when member ``i`` is eligible, else the index in
-    ``CLOSURE_CODES`` of the first rule that shuts the session to them (audience,
-    presence, leave, team blackout, a non-repeatable course done in history). One array
-    per session, computed with numpy and cached, so a window with a hundred sessions costs
-    a hundred look-ups.
-    """
-
-    def __init__(self, scenario: Scenario, rules: dict[str, TeamRule]):
-        self.scenario = scenario
-        self.rules = rules
-        members = scenario.members
-        self.index = {m.id: i for i, m in enumerate(members)}
-        self._columns = {
-            key: np.array([getattr(m, name) or "" for m in members], dtype=object)
-            for key, name in MEMBER_FIELD.items()
-        }
-        spans = [presence(scenario, m) for m in members]
-        self._first = np.array([p.start.toordinal() if p else 1 for p in spans], dtype=np.int64)
-        self._last = np.array([p.end.toordinal() if p else 0 for p in spans], dtype=np.int64)
-        self._on_leave = [(i, m.unavailable) for i, m in enumerate(members) if m.unavailable]
-        self._done: dict[str, list[int]] = defaultdict(list)
-        start, end = scenario.horizon.start, scenario.horizon.end
-        for row in scenario.history:
-            if start <= row.date <= end and row.member in self.index:
-                self._done[row.course].append(self.index[row.member])
-        self._audience: dict[str, np.ndarray] = {}
-        self._codes: dict[str, np.ndarray] = {}
-
-    def codes(self, session: Session) -> np.ndarray:
-        """The closure code of every member for the session (cached)."""
-        cached = self._codes.get(session.id)
-        if cached is not None:
-            return cached
-        course = self.scenario.course_of(session)
-        code = np.zeros(len(self.index), dtype=np.int8)
-        # Lowest priority first: a later assignment is a rule that comes earlier in the list.
-        if not course.repeatable and course.id in self._done:
-            code[self._done[course.id]] = CLOSURE_CODES.index("history")
-        if course.away:
-            dark = [
-                team
-                for team, rule in self.rules.items()
-                if rule.in_blackout(session.start, session.last_day)
-            ]
-            if dark:
-                code[np.isin(self._columns["teams"], dark)] = CLOSURE_CODES.index("blackout")
-        for i, ranges in self._on_leave:
-            if any(r.touches(session.start, session.last_day) for r in ranges):
-                code[i] = CLOSURE_CODES.index("unavailable")
-        outside = (self._first > session.start.toordinal()) | (
-            self._last < session.last_day.toordinal()
-        )
-        code[outside] = CLOSURE_CODES.index("presence")
-        audience = self._matching(course.audience, course.id)
-        if not session.audience.is_everyone:
-            audience = audience & self._matching(session.audience)
-        code[~audience] = CLOSURE_CODES.index("audience")
-        self._codes[session.id] = code
-        return code
-
-    def closure(self, member_id: str, session: Session) -> str:
-        """The first rule that shuts the session to the member, or '' when eligible."""
-        return CLOSURE_CODES[self.codes(session)[self.index[member_id]]]
-
-    def eligible(self, session: Session) -> np.ndarray:
-        """Indices of the members eligible for the session."""
-        return np.flatnonzero(self.codes(session) == 0)
-
-    def _matching(self, selector: Selector, cache_key: str | None = None) -> np.ndarray:
-        if cache_key is not None and cache_key in self._audience:
-            return self._audience[cache_key]
-        mask = np.ones(len(self.index), dtype=bool)
-        for key, values in selector.given().items():
-            mask &= np.isin(self._columns[key], np.array(values, dtype=object))
-        if cache_key is not None:
-            self._audience[cache_key] = mask
-        return mask

@@ -22,10 +22,10 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from checker import check_plan
-from models import Scenario, Session
+from models import Eligibility, Scenario, Session
 from models.scenario import LIMIT_FIELDS
 
-from ..engine import Eligibility, build_instance, construct
+from ..engine import build_instance, construct
 from .conflict_sentences import ConflictSentences
 from .messages import Note, NoteText, note
 from .rule_groups import CROWD_KINDS, KINDS, RuleGroup

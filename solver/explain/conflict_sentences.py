@@ -95,7 +95,7 @@ class ConflictSentences:
     def _cannot_attend(self, member_id: str, session: Session) -> Note | None:
         """Why a member may not attend a session by the data alone, or None."""
         history = self.eligibility.closure(member_id, session) == "history"
-        return cannot_attend(self.scenario, self.instance.rules, member_id, session, history)
+        return cannot_attend(self.scenario, self.eligibility, member_id, session, history)
 
     # -- pinned rows that clash with each other -----------------------------------------
 

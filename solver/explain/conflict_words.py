@@ -8,7 +8,7 @@ import datetime as dt
 from collections.abc import Sequence, Sized
 from typing import Any
 
-from models import Scenario, Session, TeamRule, ineligibility, presence
+from models import Eligibility, Scenario, Session, presence
 
 from . import messages as msg
 from .messages import Items, Note, note
@@ -59,18 +59,18 @@ def when(session: Session) -> Note:
 
 def cannot_attend(
     scenario: Scenario,
-    rules: dict[str, TeamRule],
+    eligibility: Eligibility,
     member_id: str,
     session: Session,
     history: bool,
 ) -> Note | None:
     """Why a member may not attend a session by the data alone, or None.
 
-    The rule is the first that ``models.ineligibility`` finds, in its words; ``history``
+    The rule is the first that ``models.Eligibility.reasons`` finds, in its words; ``history``
     says the member has completed the session's non-repeatable course already.
     """
     member = scenario.member_by_id[member_id]
-    reasons = ineligibility(scenario, member, session.id, rules)
+    reasons = eligibility.reasons(member, session)
     if not reasons:
         if history:
             return note(
@@ -101,6 +101,6 @@ def cannot_attend(
     if rule == "unavailable":
         leave = next(r for r in member.unavailable if r.touches(start, end))
         return note("conflict.closed.unavailable", leave=str(leave))
-    team = rules[member.team]
+    team = eligibility.rules[member.team]
     dark = next(r for r in team.blackout if r.touches(start, end))
     return note("conflict.closed.blackout", team=member.team, blackout=str(dark))

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from checker import Violation, check_plan
-from models import Problem, Scenario, ScenarioError, ineligibility, team_rules
+from models import Eligibility, Problem, Scenario, ScenarioError, team_rules
 
 from .inputs import Completion, SessionInfo
 from .report import AssignmentChange, Attendance, HistoryEntry
@@ -60,7 +60,7 @@ def sort_past(
 ) -> tuple[list[Attendance], list[tuple[Attendance, str]], list[AssignmentChange]]:
     """Past attendances to keep as assignments, to set aside as history (with why), and
     ``left`` changes for members the scenario no longer lists."""
-    rules = team_rules(scenario)
+    eligibility = Eligibility(scenario, team_rules(scenario), cache=False)
     kept, aside, left = [], [], []
     for attendance in attended:
         member = scenario.member_by_id.get(attendance.member_id)
@@ -74,7 +74,7 @@ def sort_past(
         if session_id not in scenario.session_by_id:
             aside.append((attendance, "the scenario no longer lists the session"))
             continue
-        reasons = ineligibility(scenario, member, session_id, rules)
+        reasons = eligibility.reasons(member, scenario.session_by_id[session_id])
         if reasons:
             aside.append(
                 (attendance, "no longer eligible: " + "; ".join(text for _, text in reasons))
