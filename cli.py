@@ -371,12 +371,17 @@ def _report_plan(
     plan: Plan, out_dir: str, write: Callable[[str], Path | str] | None = None, lang: str = "en"
 ) -> None:
     """Print the plan's status and each term's proof, and write it (``write(out_dir)`` if given)."""
+    from pathlib import Path
+
     from solver.explain.closing import no_plan_line, status_lines, written_lines
+    from solver.output import write_plan
 
     # The plan is written before a word is printed: a reader that closes the pipe early
     # (``| head``) must not cost the planner the plan.
     written = (
-        (write or (lambda out: plan.write(out, lang=lang)))(out_dir) if plan.has_plan else None
+        (write or (lambda out: write_plan(plan, Path(out), lang)))(out_dir)
+        if plan.has_plan
+        else None
     )
     for line in status_lines(plan, lang):
         click.echo(line)

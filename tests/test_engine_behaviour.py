@@ -20,6 +20,7 @@ from cli import main
 from models import load_scenario
 from models.scenario import TERMS
 from solver import SolveOptions, Status, solve
+from solver.output import assignments_table, members_table, plan_summary, sessions_table, write_plan
 
 TESTS = Path(__file__).parent
 MINI = TESTS / "data" / "mini" / "scenario.yaml"
@@ -211,9 +212,9 @@ def test_plan_write_replaces_the_folder_whole(tmp_path, solve_checked):
     plan = solve_checked(scenario, workers=2)
     out = tmp_path / "plan"
     out.mkdir()
-    assert plan.write(out) == out.resolve()
+    assert write_plan(plan, out) == out.resolve()
     first = (out / "assignments.csv").stat().st_ino
-    assert plan.write(out) == out.resolve()  # twice: the second replaces the first
+    assert write_plan(plan, out) == out.resolve()  # twice: the second replaces the first
     assert (out / "assignments.csv").stat().st_ino != first
     assert sorted(p.name for p in out.iterdir() if p.name != ".rotaplan.json") == PLAN_FILES
     assert sorted(p.name for p in tmp_path.iterdir() if p.name != ".rotaplan.json") == [
@@ -263,13 +264,13 @@ def test_library_use_from_a_dict(solve_checked):
     assert [(u.requirement_id, u.shortfall, u.weight) for u in plan.unmet] == [("rotate", 1, 10)]
     ((attendee, _),) = plan.pairs
     assert plan.unmet[0].member_id == ({"E1", "E2"} - {attendee}).pop()
-    assignments = plan.assignments_frame()
+    assignments = assignments_table(plan.scenario, plan.pairs)
     assert list(assignments.columns[:2]) == ["member_id", "session_id"]
     assert assignments.loc[0, "course_label"] == "党员集中轮训班"
-    sessions = plan.sessions_frame()
+    sessions = sessions_table(plan.scenario, plan.pairs)
     assert sessions.loc[0, "status"] == "runs" and sessions.loc[0, "cost"] == 300
-    members = plan.members_frame()
+    members = members_table(plan.scenario, plan.pairs)
     assert sorted(members["completions_rotate"]) == [0, 1]
-    summary = json.loads(json.dumps(plan.summary(), ensure_ascii=False))
+    summary = json.loads(json.dumps(plan_summary(plan), ensure_ascii=False))
     assert summary["scenario"] == "两人小组 / a pair"
     assert summary["unmet"][0]["window_start"] == "2026-01-01"

@@ -15,6 +15,7 @@ import yaml
 from models import load_scenario
 from models.scenario import TERMS
 from solver import Status
+from solver.output import sessions_table
 
 NOTHING: dict[str, int] = dict.fromkeys(TERMS, 0)
 TWO_YEARS = {"start": "2026-01-01", "end": "2027-12-31"}
@@ -128,7 +129,7 @@ def test_min_size_cancels_a_session_too_few_can_attend(scenario_dict, solve_chec
     plan = solve_checked(scenario)
     assert_optimum(plan, unmet=3)
     assert plan.pairs == []
-    sessions = plan.sessions_frame().set_index("session_id")
+    sessions = sessions_table(plan.scenario, plan.pairs).set_index("session_id")
     assert sessions.loc["S1", "status"] == "cancelled"
 
 
@@ -757,7 +758,7 @@ def test_cost_pays_fixed_cost_only_for_running_sessions(
     plan = solve_checked(scenario)
     assert_optimum(plan, attendances=people, cost=cost)
     assert {s for _, s in plan.pairs} == {chosen}
-    sessions = plan.sessions_frame().set_index("session_id")
+    sessions = sessions_table(plan.scenario, plan.pairs).set_index("session_id")
     assert sessions.loc[chosen, "cost"] == cost
     assert sessions.loc["DEAR", "status"] == "cancelled"
 

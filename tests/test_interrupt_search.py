@@ -16,12 +16,14 @@ from models.generate import generate_scenario
 SOLVE = """
 import sys
 from models import load_scenario
+from pathlib import Path
 from solver import EngineSettings, SolveOptions, solve
+from solver.output import write_plan
 scenario = load_scenario(sys.argv[1])
 # search_above_pairs=0 sends even this scenario down the neighbourhood-search path.
 settings = EngineSettings(search_above_pairs=0)
 plan = solve(scenario, SolveOptions(time_limit=60, workers=2, settings=settings))
-plan.write(sys.argv[2])
+write_plan(plan, Path(sys.argv[2]))
 print("interrupted" if plan.interrupted else "finished", flush=True)
 """
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..output.folder import atomic_file, prepare_folder, replaced_subfolder
+from ..output.writer import write_plan
 from .digest import scenario_digest
 from .rows import CRASH_REPORT, INVALID, PLANNED, Row, unit_row
 
@@ -90,7 +91,7 @@ def _plan_unit(task: UnitTask, unit_dir: Path, digest: str, started: float) -> R
         )
         row["seconds"] = round(time.monotonic() - started, 3)
         return row
-    plan.write(unit_dir / "plan")
+    write_plan(plan, unit_dir / "plan")
     if task.timetables:
         write_unit_timetables(scenario, plan.pairs, unit_dir, task.timetables)
     row["seconds"] = round(time.monotonic() - started, 3)

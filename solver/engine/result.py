@@ -5,10 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-import pandas as pd
 
 if TYPE_CHECKING:
     from models import Scenario
@@ -73,7 +70,11 @@ class Unmet:
 
 @dataclass
 class Plan:
-    """A solved scenario: the assignments and everything a planner reads about them."""
+    """A solved scenario: the assignments and everything a planner reads about them.
+
+    Data only: ``solver.output.writer`` writes it as a plan folder (``write_plan``) and
+    gives its ``summary.json`` (``plan_summary``); ``solver.output.tables`` its tables.
+    """
 
     scenario: Scenario
     status: Status
@@ -102,63 +103,3 @@ class Plan:
             if stage.status != Status.OPTIMAL:
                 return stage.gap
         return None
-
-    def summary(self) -> dict[str, Any]:
-        """The content of ``summary.json``."""
-        return {
-            "status": self.status.value,
-            "objective": dict(self.objective),
-            "term_bounds": dict(self.term_bounds),
-            "surplus": self.surplus,
-            "bound": self.bound,
-            "gap": self.gap,
-            "seconds": round(self.seconds, 3),
-            "build_seconds": round(self.build_seconds, 3),
-            "interrupted": self.interrupted,
-            "stages": [
-                {
-                    "term": s.term,
-                    "status": s.status.value,
-                    "value": s.value,
-                    "bound": s.bound,
-                    "gap": s.gap,
-                    "seconds": round(s.seconds, 3),
-                }
-                for s in self.stages
-            ],
-            "unmet": [u.as_dict() for u in self.unmet],
-            "conflicts": list(self.conflicts),
-            "scenario": self.scenario.name,
-            "scenario_path": _source_of(self.scenario),
-            "settings": dict(self.settings),
-        }
-
-    def assignments_frame(self) -> pd.DataFrame:
-        from ..output.tables import assignments_table
-
-        return assignments_table(self.scenario, self.pairs)
-
-    def sessions_frame(self) -> pd.DataFrame:
-        from ..output.tables import sessions_table
-
-        return sessions_table(self.scenario, self.pairs)
-
-    def members_frame(self) -> pd.DataFrame:
-        from ..output.tables import members_table
-
-        return members_table(self.scenario, self.pairs)
-
-    def write(self, out_dir: str | Path, lang: str = "en") -> Path:
-        """Write the plan folder whole, replacing what was there, or not at all.
-
-        ``lang`` (``en`` or ``zh``) is the language of ``unmet.csv``'s reasons.
-        """
-        from ..output.writer import write_plan
-
-        return write_plan(self, Path(out_dir), lang)
-
-
-def _source_of(scenario: Scenario) -> str | None:
-    """The scenario file's absolute path, so later commands can find it from the plan."""
-    source = getattr(scenario, "source", None)
-    return str(Path(source).resolve()) if source is not None else None

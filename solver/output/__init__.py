@@ -17,11 +17,15 @@ if TYPE_CHECKING:
     from .folder import staged_folder as staged_folder
     from .progress import LiveProgress as LiveProgress
     from .progress import LogProgress as LogProgress
+    from .tables import assignments_table as assignments_table
+    from .tables import members_table as members_table
+    from .tables import sessions_table as sessions_table
     from .tables import unmet_table as unmet_table
     from .timetable import FORMATS as FORMATS
     from .timetable import build_timetable as build_timetable
     from .timetable import write_timetables as write_timetables
     from .timetable_data import TimetableError as TimetableError
+    from .writer import plan_summary as plan_summary
     from .writer import write_plan as write_plan
 
 __all__, __getattr__, __dir__ = lazy_exports(
@@ -39,13 +43,13 @@ __all__, __getattr__, __dir__ = lazy_exports(
             "LiveProgress",
             "LogProgress",
         ),
-        "tables": ("unmet_table",),
+        "tables": ("assignments_table", "members_table", "sessions_table", "unmet_table"),
         "timetable": (
             "FORMATS",
             "build_timetable",
             "write_timetables",
         ),
         "timetable_data": ("TimetableError",),
-        "writer": ("write_plan",),
+        "writer": ("plan_summary", "write_plan"),
     },
 )

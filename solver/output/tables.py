@@ -13,7 +13,7 @@ from models.dates import each_day
 from ..explain.messages import CATALOGUE, Renderer, note
 
 if TYPE_CHECKING:
-    from ..result import Plan
+    from ..engine import Plan
 
 
 def assignments_table(scenario: Scenario, pairs: list[tuple[str, str]]) -> pd.DataFrame:

@@ -23,6 +23,7 @@ from solver.explain.conflict_search import ConflictBudget, shrink
 from solver.explain.conflicts import find_conflicts
 from solver.explain.messages import CATALOGUE, Items, Note, NoteText, Renderer, placeholders
 from solver.explain.rule_groups import RuleGroup
+from solver.output import plan_summary
 
 QUICK = SolveOptions(time_limit=5, workers=1)
 QUICK_RUN = ("--time-limit", "5", "--quiet")  # the same on the command line
@@ -58,7 +59,7 @@ def conflicts_of(raw: dict[str, Any]) -> list[str]:
     plan = solve(scenario, QUICK)
     assert plan.status == Status.INFEASIBLE
     assert plan.pairs == []
-    assert plan.summary()["conflicts"] == plan.conflicts
+    assert plan_summary(plan)["conflicts"] == plan.conflicts
     return told_in_both_languages(plan.conflicts, scenario)
 
 

@@ -17,6 +17,7 @@ from solver.explain import Explainer, PlanInput, catalogue, read_plan
 from solver.explain.catalogue import PARTS
 from solver.explain.messages import CATALOGUE, Renderer, note, placeholders
 from solver.explain.suggestions import SuggestOptions, suggest
+from solver.output import write_plan
 
 QUICK = SuggestOptions(max_variants=6, time_limit=5, workers=1)
 
@@ -311,7 +312,7 @@ def branch_files(tmp_path, branch_raw, solve_checked):
     scenario_file = tmp_path / "scenario.yaml"
     scenario_file.write_text(yaml.safe_dump(branch_raw, allow_unicode=True), encoding="utf-8")
     loaded = load_scenario(scenario_file)
-    solve_checked(loaded).write(tmp_path / "plan")
+    write_plan(solve_checked(loaded), tmp_path / "plan")
     return scenario_file, tmp_path / "plan"
 
 

@@ -21,6 +21,7 @@ from cli import main
 from models import load_scenario
 from solver import Plan, StageReport, Status
 from solver.explain.closing import status_lines
+from solver.output import write_plan
 from solver.output.tables import UNMET_COLUMNS
 
 # -- a branch with names: two units, a seat short, a member who joins, one who leaves --------
@@ -202,8 +203,8 @@ def test_a_term_proven_after_an_unproven_one_says_what_it_is_proven_against(bran
 
 def test_unmet_csv_names_member_unit_requirement_and_reason(branch, solve_checked, tmp_path):
     plan = solve_checked(branch)
-    plan.write(tmp_path / "en")
-    plan.write(tmp_path / "zh", lang="zh")
+    write_plan(plan, tmp_path / "en")
+    write_plan(plan, tmp_path / "zh", "zh")
     english = pd.read_csv(tmp_path / "en" / "unmet.csv", dtype=str, keep_default_na=False)
     assert list(english.columns) == UNMET_COLUMNS
     assert len(english) == len(plan.unmet) == 2
@@ -242,13 +243,13 @@ def test_unmet_csv_has_its_header_when_all_is_met(scenario_dict, solve_checked, 
         )
     )
     plan = solve_checked(scenario)
-    plan.write(tmp_path / "plan")
+    write_plan(plan, tmp_path / "plan")
     assert (tmp_path / "plan" / "unmet.csv").read_text().splitlines() == [",".join(UNMET_COLUMNS)]
 
 
 def test_members_csv_columns_say_what_they_count(branch, solve_checked, tmp_path):
     plan = solve_checked(branch)
-    plan.write(tmp_path / "plan")
+    write_plan(plan, tmp_path / "plan")
     members = pd.read_csv(tmp_path / "plan" / "members.csv")
     assert "completions_rotate" in members and "class_hours_study" in members
     assert not [c for c in members.columns if c.startswith("done_")]

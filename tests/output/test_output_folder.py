@@ -15,6 +15,7 @@ from click.testing import CliRunner
 from cli import main
 from models import load_scenario
 from solver import Plan
+from solver.output import write_plan
 from solver.output.folder import MANIFEST, OutputFolderError
 
 MINI = Path(__file__).parent.parent / "data" / "mini"
@@ -94,7 +95,7 @@ def test_library_write_into_a_planners_folder_raises_and_keeps_it(
 ) -> None:
     before = _snapshot(scenario_folder)
     with pytest.raises(OutputFolderError, match=r"notes\.docx"):
-        mini_plan.write(scenario_folder)
+        write_plan(mini_plan, scenario_folder)
     assert _snapshot(scenario_folder) == before
 
 
@@ -132,21 +133,21 @@ def test_an_empty_folder_is_filled_in_place(mini_plan: Plan, tmp_path: Path) -> 
     out = tmp_path / "empty"
     out.mkdir()
     inode = out.stat().st_ino
-    mini_plan.write(out)
+    write_plan(mini_plan, out)
     assert out.stat().st_ino == inode  # a shell standing in it stays in the plan folder
     assert (out / "summary.json").exists()
     assert "assignments.csv" in json.loads((out / MANIFEST).read_text())["entries"]
 
 
 def test_a_plan_folder_from_before_manifests_is_replaced(mini_plan: Plan, tmp_path: Path) -> None:
-    out = mini_plan.write(tmp_path / "plan")
+    out = write_plan(mini_plan, tmp_path / "plan")
     (out / MANIFEST).unlink()
-    mini_plan.write(out)
+    write_plan(mini_plan, out)
     assert (out / MANIFEST).exists()
 
 
 def test_timetable_never_overwrites_a_planners_workbook(mini_plan: Plan, tmp_path: Path) -> None:
-    out = mini_plan.write(tmp_path / "plan")
+    out = write_plan(mini_plan, tmp_path / "plan")
     mine = tmp_path / "timetable.xlsx"
     mine.write_bytes(b"hand-made")
     result = CliRunner().invoke(
@@ -175,7 +176,7 @@ def test_batch_into_a_planners_folder_is_refused(scenario_folder: Path, tmp_path
 def test_folders_and_files_get_the_umasks_permissions(mini_plan: Plan, tmp_path: Path) -> None:
     from solver.output.timetable import write_timetables
 
-    out = mini_plan.write(tmp_path / "plan")
+    out = write_plan(mini_plan, tmp_path / "plan")
     write_timetables(
         mini_plan.scenario, mini_plan.pairs, out / "timetables", formats=("xlsx", "csv")
     )

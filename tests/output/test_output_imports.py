@@ -12,6 +12,7 @@ from types import ModuleType
 import pytest
 
 from models import load_scenario
+from solver.output import write_plan
 
 
 def _loads_ortools(statement: str) -> bool:
@@ -58,7 +59,7 @@ def mini_plan(tmp_path, solve_checked):
     """The mini scenario solved and written, by this process (which may load CP-SAT)."""
     scenario_file = Path(__file__).parent.parent / "data" / "mini" / "scenario.yaml"
     plan = solve_checked(load_scenario(scenario_file))
-    return scenario_file, plan.write(tmp_path / "plan")
+    return scenario_file, write_plan(plan, tmp_path / "plan")
 
 
 @pytest.mark.parametrize("command", ["timetable", "report"])

@@ -21,6 +21,7 @@ from cli import main
 from models import load_scenario
 from solver import Plan, SolveOptions, solve
 from solver.explain.messages import CATALOGUE, LANGUAGES
+from solver.output import write_plan
 from solver.output.folder import OutputFolderError
 from solver.output.timetable import build_timetable, write_timetables
 from solver.output.timetable_data import TimetableError
@@ -334,7 +335,7 @@ def test_solve_writes_every_years_timetables(scenario_file: Path, tmp_path: Path
 def test_timetable_command_finds_the_scenario(
     solved: Plan, scenario_file: Path, tmp_path: Path
 ) -> None:
-    plan_dir = solved.write(tmp_path / "plan")
+    plan_dir = write_plan(solved, tmp_path / "plan")
     summary = json.loads((plan_dir / "summary.json").read_text(encoding="utf-8"))
     summary.pop("scenario_path", None)
     (plan_dir / "summary.json").write_text(json.dumps(summary), encoding="utf-8")

@@ -26,6 +26,7 @@ from checker import check_plan, read_assignments
 from cli import main
 from models import Scenario, Selector, load_scenario
 from solver import Plan, SolveOptions, Status, solve
+from solver.output import write_plan
 from solver.replan import (
     ChangeReport,
     Completion,
@@ -50,7 +51,7 @@ def published(tmp_path_factory: pytest.TempPathFactory) -> tuple[Plan, Path]:
     plan = solve(scenario, OPTIONS)
     assert plan.has_plan
     assert check_plan(scenario, plan.pairs).violations == []
-    return plan, plan.write(tmp_path_factory.mktemp("published") / "plan")
+    return plan, write_plan(plan, tmp_path_factory.mktemp("published") / "plan")
 
 
 def _busiest_rotation_2026(plan: Plan) -> str:
