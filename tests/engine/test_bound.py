@@ -20,7 +20,7 @@ from solver.engine import (
     construct,
 )
 
-TUTORIAL = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial" / "scenario.yaml"
+TUTORIAL = Path(__file__).resolve().parents[2] / "scenarios" / "tutorial" / "scenario.yaml"
 
 
 def _bound_from_constructed_plan(scenario) -> tuple[int, int]:

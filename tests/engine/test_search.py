@@ -13,7 +13,7 @@ from checker import check_plan
 from models import load_scenario
 from solver.engine import NeighbourhoodSearch, build_instance, construct
 
-TUTORIAL = Path(__file__).resolve().parents[1] / "scenarios" / "tutorial" / "scenario.yaml"
+TUTORIAL = Path(__file__).resolve().parents[2] / "scenarios" / "tutorial" / "scenario.yaml"
 
 
 def _pairs(instance, taken):

@@ -37,7 +37,7 @@ def test_ctrl_c_during_the_search_writes_the_best_plan(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
-        cwd=Path(__file__).resolve().parents[1],
+        cwd=Path(__file__).resolve().parents[2],
     )
     started = time.monotonic()
     time.sleep(6)  # the first plan is built and the search is under way

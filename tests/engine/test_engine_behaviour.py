@@ -22,7 +22,7 @@ from models.scenario import TERMS
 from solver import SolveOptions, Status, solve
 from solver.output import assignments_table, members_table, plan_summary, sessions_table, write_plan
 
-TESTS = Path(__file__).parent
+TESTS = Path(__file__).parent.parent
 MINI = TESTS / "data" / "mini" / "scenario.yaml"
 TUTORIAL = TESTS.parent / "scenarios" / "tutorial" / "scenario.yaml"
 PLAN_FILES = ["assignments.csv", "members.csv", "sessions.csv", "summary.json", "unmet.csv"]
