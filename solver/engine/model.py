@@ -15,11 +15,19 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
-from models.dates import touches_any
 from models.eligibility import selector_mask
 from models.scenario import TERMS
 
 from .instance import Instance, share_fraction
+from .model_terms import (
+    avoid_term,
+    changes_term,
+    cost_term,
+    imbalance_term,
+    total,
+    unmet_term,
+    weighted,
+)
 
 
 @dataclass
@@ -118,7 +126,7 @@ class RotaModel:
         for s, pairs in self.pairs_of_session.items():
             session = scenario.sessions[s]
             fixed = self.fixed_of_session.get(s, 0)
-            attendees = _total(self.x(pairs))
+            attendees = total(self.x(pairs))
             room = session.capacity - fixed
             if self.scope.relaxed:
                 if len(pairs) > room:
@@ -173,7 +181,7 @@ class RotaModel:
                     # den * matching - num * all >= 0 (min), reversed for max; empty sessions pass.
                     coefs = sign * np.where(matched, f.denominator - f.numerator, -f.numerator)
                     offset = sign * (f.denominator * fixed_matched - f.numerator * fixed_all)
-                    self.model.add(_weighted(self.x(pairs), coefs) + offset >= 0)
+                    self.model.add(weighted(self.x(pairs), coefs) + offset >= 0)
 
     def _together(self) -> None:
         """Listed members attend every session of the course all together or not at all."""
@@ -281,7 +289,7 @@ class RotaModel:
         for items in groups.values():
             if sum(w for _, w in items) > cap:
                 pairs, weights = zip(*items, strict=True)
-                self.model.add(_weighted(self.x(pairs), weights) <= cap)
+                self.model.add(weighted(self.x(pairs), weights) <= cap)
 
     def _team_caps(self) -> None:
         """Members of a team away on one day: at most the team's cap, on every day.
@@ -315,7 +323,7 @@ class RotaModel:
                 if room == 1:
                     self.model.add_at_most_one(self.x(chosen))
                 else:
-                    self.model.add(_total(self.x(chosen)) <= room)
+                    self.model.add(total(self.x(chosen)) <= room)
 
     def _background_away_by_team(self) -> dict[str, dict[int, int]]:
         """Per team of the scope and session: members outside the scope attending it."""
@@ -345,146 +353,15 @@ class RotaModel:
 
     def _add_terms(self, names: tuple[str, ...]) -> None:
         build = {
-            "unmet": self._unmet,
-            "changes": self._changes,
-            "imbalance": self._imbalance,
-            "attendances": lambda: _total(self.vars.attend.values()),
-            "cost": self._cost,
-            "avoid": self._avoid,
+            "unmet": unmet_term,
+            "changes": changes_term,
+            "imbalance": imbalance_term,
+            "attendances": lambda rota: total(rota.vars.attend.values()),
+            "cost": cost_term,
+            "avoid": avoid_term,
         }
         for name in names:
-            self.terms[name] = build[name]()
-
-    def _unmet(self) -> cp_model.LinearExprT:
-        """Weighted shortfall over windows; one integer per window that needs something."""
-        instance = self.instance
-        total = []
-        for w in instance.windows_of_members(self.scope.members):
-            window = instance.windows[w]
-            short = self.model.new_int_var(0, window.max_shortfall, f"short{w}")
-            self.vars.shortfall[w] = short
-            pairs, credit = window.pairs, window.credit
-            if self.decided is not None:
-                pairs, credit = pairs[self.decided[pairs]], credit[self.decided[pairs]]
-            served = _weighted(self.x(pairs), credit) if len(pairs) else 0
-            # scale * shortfall >= need - served makes the integer shortfall the ceiling.
-            self.model.add(window.hours_scale * short + served >= window.need)
-            total.append(window.weight * short)
-        return _total(total)
-
-    def _changes(self) -> cp_model.LinearExprT:
-        """Assignments in exactly one of the plan and ``previous``, for the scope's members."""
-        instance = self.instance
-        if instance.scenario.previous is None:
-            return 0
-        kept = set(instance.previous_pairs.values())
-        removed = [var for p, var in self.vars.attend.items() if p in kept]
-        added = [var for p, var in self.vars.attend.items() if p not in kept]
-        # Previous assignments no plan can keep are changes whatever the scope decides.
-        outside = instance.previous_outside if self.whole else 0
-        return outside + len(removed) - _total(removed) + _total(added)
-
-    def _imbalance(self) -> cp_model.LinearExprT:
-        """Sum over years of ``|N * F_y - S|`` for each ``balance`` requirement."""
-        scenario = self.instance.scenario
-        years = scenario.years
-        terms = []
-        for r, requirement in enumerate(scenario.requirements):
-            if not requirement.balance:
-                continue
-            firsts, fixed = self._first_completions(r)
-            total = _total(v for year in years for v in firsts[year]) + sum(fixed.values())
-            for year in years:
-                deviation = len(years) * (_total(firsts[year]) + fixed[year]) - total
-                spread = self.model.new_int_var(
-                    0, len(years) * len(scenario.members), f"imb{r}_{year}"
-                )
-                self.model.add(spread >= deviation)
-                self.model.add(spread >= -deviation)
-                terms.append(spread)
-        return _total(terms)
-
-    def _first_completions(self, r: int) -> tuple[dict[int, list], dict[int, int]]:
-        """Per year: expressions that are 1 for scope members whose first completion is then,
-        and the count of members outside the scope whose first completion is then."""
-        instance = self.instance
-        scenario = instance.scenario
-        requirement = scenario.requirements[r]
-        years = scenario.years
-        firsts: dict[int, list] = {year: [] for year in years}
-        fixed: dict[int, int] = dict.fromkeys(years, 0)
-        first_fixed: dict[int, int] = {}
-        counted = instance.requirement_sessions(r)[instance.pair_session[self.background]]
-        for p in self.background[counted].tolist():
-            s = int(instance.pair_session[p])
-            m = int(instance.pair_member[p])
-            if requirement.who.matches(scenario.members[m]):
-                year = int(instance.session_year[s])
-                first_fixed[m] = min(first_fixed.get(m, year), year)
-        for year in first_fixed.values():
-            fixed[year] += 1
-        courses = set(requirement.courses or ())
-        single = len(courses) == 1 and not scenario.course_by_id[next(iter(courses))].repeatable
-        for m in self.scope.members:
-            if not requirement.who.matches(scenario.members[m]):
-                continue
-            by_year: dict[int, list[int]] = defaultdict(list)
-            for p in self.pairs_of(m):
-                s = int(instance.pair_session[p])
-                if scenario.sessions[s].course in courses:
-                    by_year[int(instance.session_year[s])].append(int(p))
-            if single:
-                # At most one completion in the horizon: its year is the first one.
-                for year, pairs in by_year.items():
-                    firsts[year].append(_total(self.x(pairs)))
-                continue
-            seen_before: cp_model.IntVar | None = None
-            for year in years:
-                if not by_year.get(year):
-                    continue
-                seen = self.model.new_bool_var(f"seen{r}_{m}_{year}")
-                earlier = [seen_before] if seen_before is not None else []
-                self.model.add_max_equality(seen, self.x(by_year[year]) + earlier)
-                firsts[year].append(seen - seen_before if seen_before is not None else seen)
-                seen_before = seen
-        return firsts, fixed
-
-    def _cost(self) -> cp_model.LinearExprT:
-        """Seat costs of the scope's assignments, fixed costs of sessions only it makes run."""
-        scenario = self.instance.scenario
-        variables, costs = [], []
-        for p, var in self.vars.attend.items():
-            seat = scenario.sessions[self.instance.pair_session[p]].seat_cost
-            if seat:
-                variables.append(var)
-                costs.append(seat)
-        for s, runs in self.vars.runs.items():
-            if scenario.sessions[s].fixed_cost:
-                variables.append(runs)
-                costs.append(scenario.sessions[s].fixed_cost)
-        return _weighted(variables, costs)
-
-    def _avoid(self) -> cp_model.LinearExprT:
-        instance = self.instance
-        scenario = instance.scenario
-        chosen = []
-        for m in self.scope.members:
-            member = scenario.members[m]
-            if not member.avoid:
-                continue
-            for p in self.pairs_of(m):
-                session = scenario.sessions[instance.pair_session[p]]
-                if touches_any(session.start, session.last_day, member.avoid):
-                    chosen.append(self.vars.attend[int(p)])
-        return _total(chosen)
-
-
-def _total(variables: Iterable) -> cp_model.LinearExpr:
-    return cp_model.LinearExpr.sum(list(variables))
-
-
-def _weighted(variables: list, coefs: Iterable) -> cp_model.LinearExpr:
-    return cp_model.LinearExpr.weighted_sum(variables, [int(c) for c in coefs])
+            self.terms[name] = build[name](self)
 
 
 def _interval_cliques(
