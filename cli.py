@@ -154,6 +154,17 @@ workers_option = click.option(
 )
 
 
+def plan_scenario_option(default: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """``--scenario``: the scenario a plan folder was solved from, when it cannot be found."""
+    return click.option(
+        "--scenario",
+        "scenario_path",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help=f"The plan's scenario [default: {default}].",
+    )
+
+
 def lang_option(text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
     """``--lang``: English or Chinese for what the command writes for planners."""
     return click.option(
@@ -579,13 +590,7 @@ def batch(
     default=None,
     help="Folder to write into [default: PLAN_DIR/timetables]; for xlsx also a .xlsx file.",
 )
-@click.option(
-    "--scenario",
-    "scenario_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="The plan's scenario [default: scenario_path in PLAN_DIR/summary.json].",
-)
+@plan_scenario_option("scenario_path in PLAN_DIR/summary.json")
 @click.option(
     "--per",
     type=click.Choice(["member", "unit"]),
@@ -643,13 +648,7 @@ def timetable(
 @click.option(
     "--lang", type=lang_choice, default="en", show_default=True, help="Language of the labels."
 )
-@click.option(
-    "--scenario",
-    "scenario_path",
-    type=click.Path(dir_okay=False),
-    default=None,
-    help="The plan's scenario [default: PLAN_DIR/scenario.json, else summary.json's scenario_path].",
-)
+@plan_scenario_option("PLAN_DIR/scenario.json, else summary.json's scenario_path")
 def report(plan_dir: str, out_path: str | None, lang: str, scenario_path: str | None) -> None:
     """Write a plan's report: one HTML file that opens offline in any browser.
 
