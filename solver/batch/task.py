@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import shutil
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..output.folder import atomic_file, prepare_folder, replaced_subfolder
+from ..output.folder import atomic_file, clear_leftovers, prepare_folder, replaced_subfolder
 from ..output.writer import write_plan
 from .digest import scenario_digest
 from .rows import CRASH_REPORT, INVALID, PLANNED, Row, unit_row
@@ -25,7 +24,6 @@ if TYPE_CHECKING:
 
 TIMETABLE_FORMATS = ("xlsx", "csv", "ics")
 MARKER = "batch.json"
-_STAGING_PREFIXES = (".plan.", ".timetables.", f".{MARKER}.")
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,7 @@ def _plan_unit(task: UnitTask, unit_dir: Path, digest: str, started: float) -> R
     # The folder is no longer complete from here on, whatever it held before.
     (unit_dir / MARKER).unlink(missing_ok=True)
     (unit_dir / CRASH_REPORT).unlink(missing_ok=True)
-    _clear_staging(unit_dir)
+    clear_leftovers(unit_dir)
     try:
         scenario = load_scenario(task.scenario)
     except ScenarioError as error:
@@ -177,12 +175,3 @@ def _read_json(path: Path) -> dict[str, Any] | None:
     except (OSError, ValueError):
         return None
     return content if isinstance(content, dict) else None
-
-
-def _clear_staging(unit_dir: Path) -> None:
-    for entry in unit_dir.iterdir():
-        if entry.name.startswith(_STAGING_PREFIXES):
-            if entry.is_dir():
-                shutil.rmtree(entry, ignore_errors=True)
-            else:
-                entry.unlink(missing_ok=True)

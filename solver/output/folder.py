@@ -66,6 +66,16 @@ def _hidden_work(name: str) -> bool:
     return _STAGING_NAME.match(name) is not None
 
 
+def clear_leftovers(folder: Path) -> None:
+    """Remove the staging files and folders a killed rotaplan left in ``folder`` (its own)."""
+    for entry in folder.iterdir():
+        if _hidden_work(entry.name):
+            if entry.is_dir():
+                shutil.rmtree(entry, ignore_errors=True)
+            else:
+                entry.unlink(missing_ok=True)
+
+
 def manifest_entries(folder: Path) -> set[str] | None:
     """The entries ``folder``'s manifest names, or None when it has no readable manifest."""
     try:

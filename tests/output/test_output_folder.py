@@ -210,3 +210,13 @@ def test_a_reader_that_leaves_early_costs_no_plan(scenario_folder: Path, tmp_pat
     assert solving.returncode == 0, errors.decode()
     assert b"Traceback" not in errors
     assert (out / "assignments.csv").exists()
+
+
+def test_a_killed_writers_staging_is_cleared_and_a_planners_dotfile_kept(tmp_path: Path) -> None:
+    from solver.output.folder import clear_leftovers
+
+    (tmp_path / ".plan.k3x9_a2b").mkdir()  # what tempfile names a plan's staging folder
+    (tmp_path / ".batch.json.q1w2e3r4").write_text("{", encoding="utf-8")
+    (tmp_path / ".notes.txt").write_text("mine", encoding="utf-8")
+    clear_leftovers(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.txt"]
