@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from cli import main
 from models import LoadedScenario, load_scenario
-from models.generate import CATEGORIES, REGION_SIZE, generate_scenario
+from models.families import FAMILIES
+from models.generate import CATEGORIES, REGION_SIZE, draw_company, generate_scenario
 from models.scenario import Scenario
 
 COMPANY = Path(__file__).parent.parent / "scenarios" / "company"
@@ -252,6 +253,18 @@ def test_a_company_of_three_thousand_is_not_split(tmp_path: Path) -> None:
 def test_too_few_members_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="at least 30"):
         generate_scenario(tmp_path, 10, 5, seed=1)
+
+
+def test_draw_company_draws_what_is_written(tmp_path: Path) -> None:
+    structure = FAMILIES["tight-teams"].structure
+    company = draw_company(300, 2, seed=5, structure=structure)
+    folder = generate_scenario(tmp_path, 300, 2, seed=5, structure=structure).parent
+    with open(folder / "members.csv", encoding="utf-8", newline="") as handle:
+        members = [(row["id"], row["team"]) for row in csv.DictReader(handle)]
+    with open(folder / "sessions.csv", encoding="utf-8", newline="") as handle:
+        sessions = [(row["id"], row["capacity"]) for row in csv.DictReader(handle)]
+    assert members == [(person.id, person.team.id) for person in company.people]
+    assert sessions == [(s.id, str(s.capacity)) for s in company.sessions]
 
 
 def test_committed_company_scenario_is_up_to_date(tmp_path: Path) -> None:
