@@ -41,6 +41,9 @@ class WindowDemand:
 
 @dataclass
 class Instance:
+    """A scenario as index arrays (``build_instance``): the eligible (member, session)
+    pairs, each session's days and hours, each window's demand, each member's limits."""
+
     scenario: Scenario
     rules: dict[str, TeamRule]
     limits: list[MemberLimits]

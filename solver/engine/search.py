@@ -73,8 +73,8 @@ class NeighbourhoodSearch:
         self.overlap = True  # solve a move while the next, independent one is built
         # Measured on generated companies: small models improve fastest without the LP.
         self.parameters: dict[str, Any] = {"linearization_level": 0}
-        # Sessions whose attendance no move needs to know (``_loose_sessions``): a move's
-        # reach and background leave them out.
+        # A boolean per session: those whose attendance no move needs to know (room for
+        # everyone eligible and nothing else to count); reaches and backgrounds leave them out.
         self.loose = _loose_sessions(instance)
 
     # -- the loop -----------------------------------------------------------------------
