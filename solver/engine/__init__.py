@@ -18,8 +18,8 @@ if TYPE_CHECKING:
     from .constructor import construct as construct
     from .finish import plan_pairs as plan_pairs
     from .instance import Instance as Instance
-    from .instance import build_instance as build_instance
-    from .instance import days_by_month as days_by_month
+    from .instance_build import build_instance as build_instance
+    from .instance_build import days_by_month as days_by_month
     from .lean import drop_surplus as drop_surplus
     from .model import RotaModel as RotaModel
     from .model import Scope as Scope
@@ -49,8 +49,8 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ),
         "constructor": ("construct",),
         "finish": ("plan_pairs",),
-        "instance": (
-            "Instance",
+        "instance": ("Instance",),
+        "instance_build": (
             "build_instance",
             "days_by_month",
         ),

@@ -200,40 +200,42 @@ class Constructor:
     # -- changes to the plan --------------------------------------------------------------
 
     def add(self, members: list[int], s: int) -> None:
+        """Seat ``members`` in session ``s`` and count it in their loads."""
         facts, loads = self.facts[s], self.loads
         for m in members:
             self.chosen.add(self.pair_of[(m, s)])
             loads.attendees[s].add(m)
-            loads.sessions_year[(m, facts.year)] += 1
-            loads.hours_year[(m, facts.year)] += facts.hours
             if not facts.repeatable:
                 loads.courses_done.add((m, facts.course))
             if facts.away:
                 loads.away_spans[m].append((facts.start, facts.end))
-                team = self.instance.member_team[m]
-                for day in range(facts.start, facts.end + 1):
-                    loads.team_day[(team, day)] += 1
-                for (y, month), days in facts.months:
-                    loads.days_month[(m, (y, month))] += days
-                    loads.days_year[(m, y)] += days
+            self._count(m, facts, 1)
 
     def remove(self, members: list[int], s: int) -> None:
+        """Take ``members`` out of session ``s`` and out of their loads."""
         facts, loads = self.facts[s], self.loads
         for m in members:
             self.chosen.discard(self.pair_of[(m, s)])
             loads.attendees[s].discard(m)
-            loads.sessions_year[(m, facts.year)] -= 1
-            loads.hours_year[(m, facts.year)] -= facts.hours
             if not facts.repeatable:
                 loads.courses_done.discard((m, facts.course))
             if facts.away:
                 loads.away_spans[m].remove((facts.start, facts.end))
-                team = self.instance.member_team[m]
-                for day in range(facts.start, facts.end + 1):
-                    loads.team_day[(team, day)] -= 1
-                for (y, month), days in facts.months:
-                    loads.days_month[(m, (y, month))] -= days
-                    loads.days_year[(m, y)] -= days
+            self._count(m, facts, -1)
+
+    def _count(self, m: int, facts: _SessionFacts, step: int) -> None:
+        """Move member ``m``'s capped counts by one session: ``step`` 1 when added, -1 when
+        taken out (sessions, hours, the team's days away, days away per month and year)."""
+        loads = self.loads
+        loads.sessions_year[(m, facts.year)] += step
+        loads.hours_year[(m, facts.year)] += step * facts.hours
+        if facts.away:
+            team = self.instance.member_team[m]
+            for day in range(facts.start, facts.end + 1):
+                loads.team_day[(team, day)] += step
+            for (y, month), days in facts.months:
+                loads.days_month[(m, (y, month))] += step * days
+                loads.days_year[(m, y)] += step * days
 
     def group_of(self, m: int, s: int) -> list[int]:
         return self.groups.get((m, self.facts[s].course), [m])

@@ -1,7 +1,8 @@
 """A scenario turned into index arrays: eligible pairs, requirement windows, caps.
 
-Everything the CP-SAT model needs is computed here once, with numpy where the scenario is
-large, so that model building only reads arrays.
+Everything the CP-SAT model needs is computed once (``solver.engine.instance_build``), with
+numpy where the scenario is large, so that model building only reads arrays. This module
+holds the arrays and the lookups built on them on first use.
 """
 
 from __future__ import annotations
@@ -13,11 +14,9 @@ from fractions import Fraction
 
 import numpy as np
 
-from models import Eligibility, Scenario, member_limits, requirement_windows
-from models.eligibility import member_columns, selector_mask
-from models.rules import MemberLimits, TeamRule, team_rules
-
-HOUR_SCALES = (1, 2, 4, 5, 10, 20, 100, 1000)
+from models import Scenario
+from models.eligibility import member_columns
+from models.rules import MemberLimits, TeamRule
 
 
 @dataclass
@@ -37,11 +36,14 @@ class WindowDemand:
     @property
     def max_shortfall(self) -> int:
         """The shortfall with nothing planned, in the requirement's own units."""
-        return -(-self.need // self.hours_scale)
+        return int(scaled_shortfall(self.need, 0, self.hours_scale))
 
 
 @dataclass
 class Instance:
+    """A scenario as index arrays (``build_instance``): the eligible (member, session)
+    pairs, each session's days and hours, each window's demand, each member's limits."""
+
     scenario: Scenario
     rules: dict[str, TeamRule]
     limits: list[MemberLimits]
@@ -169,249 +171,41 @@ class Instance:
         return self._windows_of_pair
 
 
-def build_instance(scenario: Scenario) -> Instance:
-    """Index the scenario: eligible pairs, dominated pairs removed, windows and their pairs."""
-    rules = team_rules(scenario)
-    members, sessions = scenario.members, scenario.sessions
-    start = np.array([s.start.toordinal() for s in sessions], dtype=np.int64)
-    end = np.array([s.last_day.toordinal() for s in sessions], dtype=np.int64)
-    away = np.array([scenario.is_away(s) for s in sessions], dtype=bool)
-    scale = _hours_scale(scenario)
-    hours = np.array([round(scenario.session_hours(s) * scale) for s in sessions], dtype=np.int64)
-    eligible = _eligible_pairs(scenario, rules, start)
-    pair_member, pair_session = eligible
-    windows = list(_window_demands(scenario, pair_member, pair_session, start, hours, scale))
-    keep = _useful_pairs(scenario, pair_member, pair_session, windows)
-    dropped = int(len(keep) - keep.sum())
-    if dropped:
-        remap = np.cumsum(keep) - 1
-        pair_member, pair_session = pair_member[keep], pair_session[keep]
-        for window in windows:
-            mask = keep[window.pairs]
-            window.pairs, window.credit = remap[window.pairs[mask]], window.credit[mask]
-    instance = Instance(
-        scenario=scenario,
-        rules=rules,
-        limits=[member_limits(scenario, m) for m in members],
-        pair_member=pair_member,
-        pair_session=pair_session,
-        pairs_of_member=_group(pair_member, len(members)),
-        pairs_of_session=_group(pair_session, len(sessions)),
-        session_start=start,
-        session_end=end,
-        session_away=away,
-        session_hours=hours,
-        hours_scale=scale,
-        windows=windows,
-        member_team=[m.team for m in members],
-        pinned=np.zeros(0, dtype=np.int64),
-        session_year=np.array([s.start.year for s in sessions], dtype=np.int64),
-        session_months=[days_by_month(s.start, s.last_day) for s in sessions],
-        windows_by_member=_windows_by_member(windows, len(members)),
-        dropped_pairs=dropped,
-    )
-    _index_pinned_and_previous(instance)
-    return instance
+def scaled_shortfall(
+    need: np.ndarray | int, served: np.ndarray | int, scale: np.ndarray | int
+) -> np.ndarray:
+    """SPEC.md's shortfall of a window (``models.window_shortfall``) in the engine's units.
 
+    Parameters
+    ----------
+    need
+        What the window still needs after history (``WindowDemand.need``): completions, or
+        class hours times ``scale``.
+    served
+        What the plan serves in the window, in the same units.
+    scale
+        The window's ``hours_scale`` (1 for a count requirement).
 
-def days_by_month(start: dt.date, end: dt.date) -> list[tuple[tuple[int, int], int]]:
-    """How many of a session's days fall in each month."""
-    counts: dict[tuple[int, int], int] = defaultdict(int)
-    day = start
-    while day <= end:
-        counts[(day.year, day.month)] += 1
-        day += dt.timedelta(days=1)
-    return sorted(counts.items())
+    Returns
+    -------
+    The shortfall in the requirement's own units (completions, or whole class hours), an
+    int64 per window where the arguments are arrays (one int64 where they are numbers).
 
-
-def _windows_by_member(windows: list[WindowDemand], size: int) -> list[list[int]]:
-    by_member: list[list[int]] = [[] for _ in range(size)]
-    for w, window in enumerate(windows):
-        if window.need > 0:
-            by_member[window.member].append(w)
-    return by_member
-
-
-def _hours_scale(scenario: Scenario) -> int:
-    """The smallest factor that makes every class-hour figure a whole number."""
-    values = [c.hours for c in scenario.courses] + [
-        scenario.session_hours(s) for s in scenario.sessions
-    ]
-    values += [r.min_hours for r in scenario.requirements if r.min_hours is not None]
-    values += [e.max_hours_per_year for e in scenario.limits if e.max_hours_per_year is not None]
-    for scale in HOUR_SCALES:
-        if all(abs(v * scale - round(v * scale)) < 1e-6 for v in values):
-            return scale
-    return HOUR_SCALES[-1]
-
-
-def _eligible_pairs(
-    scenario: Scenario, rules: dict[str, TeamRule], start: np.ndarray
-) -> tuple[np.ndarray, np.ndarray]:
-    """All eligible (member, session) pairs (``models.Eligibility``), sorted by member then
-    session start."""
-    eligibility = Eligibility(scenario, rules, cache=False)
-    chosen_m, chosen_s = [], []
-    for s, session in enumerate(scenario.sessions):
-        chosen = eligibility.eligible(session)
-        chosen_m.append(chosen)
-        chosen_s.append(np.full(len(chosen), s, dtype=np.int64))
-    pair_member = np.concatenate(chosen_m) if chosen_m else np.zeros(0, dtype=np.int64)
-    pair_session = np.concatenate(chosen_s) if chosen_s else np.zeros(0, dtype=np.int64)
-    order = np.lexsort((start[pair_session], pair_member))
-    return pair_member[order].astype(np.int64), pair_session[order].astype(np.int64)
-
-
-def _group(keys: np.ndarray, size: int) -> list[np.ndarray]:
-    """Indices of ``keys`` grouped by value, for values ``0..size-1``."""
-    order = np.argsort(keys, kind="stable")
-    bounds = np.searchsorted(keys[order], np.arange(size + 1))
-    return [order[bounds[i] : bounds[i + 1]] for i in range(size)]
-
-
-def _window_demands(
-    scenario: Scenario,
-    pair_member: np.ndarray,
-    pair_session: np.ndarray,
-    start: np.ndarray,
-    hours: np.ndarray,
-    scale: int,
-):
-    history: dict[str, list] = defaultdict(list)
-    for row in scenario.history:
-        history[row.member].append(row)
-    pairs_of_member = _group(pair_member, len(scenario.members))
-    course_index = {c.id: i for i, c in enumerate(scenario.courses)}
-    session_course = np.array([course_index[s.course] for s in scenario.sessions], dtype=np.int64)
-    for r, requirement in enumerate(scenario.requirements):
-        listed = None
-        if requirement.courses is not None:
-            listed = np.array([course_index[c] for c in requirement.courses], dtype=np.int64)
-        for m, member in enumerate(scenario.members):
-            if not requirement.who.matches(member):
-                continue
-            for window in requirement_windows(scenario, requirement, member):
-                yield _demand(
-                    scenario,
-                    requirement,
-                    r,
-                    m,
-                    window,
-                    history[member.id],
-                    pairs_of_member[m],
-                    pair_session,
-                    session_course,
-                    listed,
-                    start,
-                    hours,
-                    scale,
-                )
-
-
-def _demand(
-    scenario,
-    requirement,
-    r,
-    m,
-    window,
-    history_rows,
-    mine,
-    pair_session,
-    session_course,
-    listed,
-    start,
-    hours,
-    scale,
-) -> WindowDemand:
-    sessions = pair_session[mine]
-    inside = (start[sessions] >= window.start.toordinal()) & (
-        start[sessions] <= window.end.toordinal()
-    )
-    if listed is not None:
-        inside &= np.isin(session_course[sessions], listed)
-    pairs = mine[inside]
-    done = [
-        row
-        for row in history_rows
-        if window.start <= row.date <= window.end and requirement.counts_course(row.course)
-    ]
-    if requirement.min_hours is not None:
-        got = sum(round(scenario.course_by_id[row.course].hours * scale) for row in done)
-        need = max(0, round(requirement.min_hours * scale) - got)
-        credit = hours[pair_session[pairs]]
-        unit_scale = scale
-    else:
-        need = max(0, requirement.needed - len(done))
-        credit = np.ones(len(pairs), dtype=np.int64)
-        unit_scale = 1
-    return WindowDemand(
-        m, r, window.start, window.end, need, pairs, credit, requirement.weight, unit_scale
-    )
-
-
-def _useful_pairs(scenario, pair_member, pair_session, windows) -> np.ndarray:
-    """Pairs that can matter to some term or rule; the rest are always better left out.
-
-    A pair that serves no window, is not pinned or previous, in a session with no minimum
-    size, mix rule or together group, only adds attendances, cost and load: removing an
-    attendee never breaks a rule there, so no optimal plan contains it.
+    Notes
+    -----
+    It is ``window_shortfall(requirement, done)`` for ``done`` the history and the plan
+    together: for a count, ``need - served = count - completions`` (scale 1). For
+    ``min_hours``, ``need - served = round(min_hours * scale) - scale * hours done``, and
+    ``hours_scale`` is chosen so that every hour figure times it is a whole number, so this
+    is exactly ``scale * (min_hours - hours)``; the ceiling of a whole number over ``scale``
+    is ``-(-a // scale)``. ``window_shortfall``'s ``1e-9`` only absorbs the float error of a
+    whole difference, which whole numbers do not have. The search counts every window of
+    a plan at once and recounts a move's windows move by move, so it needs this integer,
+    array form (``tests/engine/test_shortfalls.py`` checks that the two agree).
     """
-    keep = np.zeros(len(pair_member), dtype=bool)
-    for window in windows:
-        if window.need > 0:
-            keep[window.pairs] = True
-    sessions = scenario.sessions
-    together_courses = {g.course for g in scenario.together}
-    needs_crowd = np.array(
-        [
-            s.min_size > 1
-            or bool(scenario.course_by_id[s.course].mix)
-            or s.course in together_courses
-            for s in sessions
-        ],
-        dtype=bool,
-    )
-    keep |= needs_crowd[pair_session]
-    # A balanced requirement counts first completions whether or not a window still needs them.
-    columns = member_columns(scenario)
-    for requirement in scenario.requirements:
-        if requirement.balance:
-            counted = np.array([requirement.counts_course(s.course) for s in sessions], dtype=bool)
-            keep |= counted[pair_session] & selector_mask(requirement.who, columns)[pair_member]
-    wanted = {(row.member, row.session) for row in scenario.pinned}
-    wanted |= set(scenario.previous or ())
-    if wanted:
-        member_ids = [m.id for m in scenario.members]
-        session_ids = [s.id for s in sessions]
-        for p, (m, s) in enumerate(zip(pair_member, pair_session, strict=True)):
-            if (member_ids[m], session_ids[s]) in wanted:
-                keep[p] = True
-    return keep
-
-
-def _index_pinned_and_previous(instance: Instance) -> None:
-    scenario = instance.scenario
-    if not scenario.pinned and scenario.previous is None:
-        return
-    member_index = {m.id: i for i, m in enumerate(scenario.members)}
-    session_index = {s.id: i for i, s in enumerate(scenario.sessions)}
-    index = instance.pair_index()
-    pinned = []
-    for row in scenario.pinned:
-        key = (member_index[row.member], session_index[row.session])
-        pinned.append(index[key])
-    instance.pinned = np.array(sorted(set(pinned)), dtype=np.int64)
-    if scenario.previous is None:
-        return
-    outside = 0
-    for member_id, session_id in set(scenario.previous):
-        key = (member_index.get(member_id, -1), session_index.get(session_id, -1))
-        if key in index:
-            instance.previous_pairs[key] = index[key]
-        else:
-            outside += 1  # a previous assignment the plan cannot keep is a change for sure
-    instance.previous_outside = outside
+    return -(-np.maximum(need - served, 0) // scale)
 
 
 def share_fraction(share: float) -> Fraction:
+    """A mix rule's share as an exact fraction, so that share constraints stay integral."""
     return Fraction(share).limit_denominator(10_000)

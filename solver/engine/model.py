@@ -16,6 +16,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from models.eligibility import selector_mask
+from models.rules import MemberLimits
 from models.scenario import TERMS
 
 from .instance import Instance, share_fraction
@@ -248,10 +249,7 @@ class RotaModel:
     def _member_day_caps(self) -> None:
         """Days away per year and per month; each day counts in its own month and year."""
         instance = self.instance
-        for m in self.scope.members:
-            limits = instance.limits[m]
-            if limits.max_days_per_year is None and limits.max_days_per_month is None:
-                continue
+        for m, limits in self._members_limited("max_days_per_year", "max_days_per_month"):
             per_year: dict[int, list[tuple[int, int]]] = defaultdict(list)
             per_month: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
             for p in self.pairs_of(m):
@@ -267,10 +265,7 @@ class RotaModel:
     def _member_hour_and_session_caps(self) -> None:
         """Class hours and sessions per year, counted in the year a session starts."""
         instance = self.instance
-        for m in self.scope.members:
-            limits = instance.limits[m]
-            if limits.max_hours_per_year is None and limits.max_sessions_per_year is None:
-                continue
+        for m, limits in self._members_limited("max_hours_per_year", "max_sessions_per_year"):
             hours: dict[int, list[tuple[int, int]]] = defaultdict(list)
             count: dict[int, list[tuple[int, int]]] = defaultdict(list)
             for p in self.pairs_of(m):
@@ -282,6 +277,14 @@ class RotaModel:
                 # Scaled hours are whole numbers, so flooring the cap loses nothing.
                 self._cap(hours, int(limits.max_hours_per_year * instance.hours_scale + 1e-6))
             self._cap(count, limits.max_sessions_per_year)
+
+    def _members_limited(self, *limits: str) -> Iterator[tuple[int, MemberLimits]]:
+        """The scope's members with at least one of the named ``MemberLimits`` fields set,
+        with their limits: the others need no constraint of those caps."""
+        for m in self.scope.members:
+            member_limits = self.instance.limits[m]
+            if any(getattr(member_limits, name) is not None for name in limits):
+                yield m, member_limits
 
     def _cap(self, groups: dict, cap: int | None) -> None:
         if cap is None:

@@ -73,7 +73,9 @@ class NeighbourhoodSearch:
         self.overlap = True  # solve a move while the next, independent one is built
         # Measured on generated companies: small models improve fastest without the LP.
         self.parameters: dict[str, Any] = {"linearization_level": 0}
-        self._loose = _loose_sessions(instance)
+        # A boolean per session: those whose attendance no move needs to know (room for
+        # everyone eligible and nothing else to count); reaches and backgrounds leave them out.
+        self.loose = _loose_sessions(instance)
 
     # -- the loop -----------------------------------------------------------------------
 
@@ -146,7 +148,7 @@ class NeighbourhoodSearch:
                 ):
                     break
                 continue
-            reach = self._reach(members) if overlap else None
+            reach = self.reach(members) if overlap else None
             if pending is not None and (reach is None or not pending.reach.isdisjoint(reach)):
                 drain()  # the next move reads what this one may change
             move = self._prepare(term, members, deadline, work)
@@ -172,6 +174,16 @@ class NeighbourhoodSearch:
         stats.seconds = time.monotonic() - started
         return stats
 
+    def move(
+        self, term: str, members: np.ndarray, deadline: float, work: float | None = None
+    ) -> int:
+        """One move over ``members``: re-solve them for ``term`` with everyone else fixed,
+        for ``work`` of CP-SAT's deterministic time (by default the adaptive amount), and
+        take the result unless it is worse. Returns the gain on ``term`` (0 when the
+        neighbourhood cannot be read or solved)."""
+        move = self._prepare(term, members, deadline, work)
+        return 0 if move is None else self._finish(self._launch(move))
+
     def _fill(self) -> int:
         """Add every session that serves an unmet window and fits; the gain on unmet."""
         before = int((self.shortfalls() * self.plan.weight).sum())
@@ -187,7 +199,7 @@ class NeighbourhoodSearch:
         for); None when it cannot be read."""
         instance = self.instance
         terms = (*self._held_terms, term) if term not in self._held_terms else self._held_terms
-        background = self._background(members, global_terms="imbalance" in terms)
+        background = self.background(members, global_terms="imbalance" in terms)
         rota = RotaModel(instance, Scope(np.sort(members), background), terms=terms)
         if self._held_terms:
             current = self._current_values(rota)
@@ -247,9 +259,12 @@ class NeighbourhoodSearch:
         self.plan.replace(taken, move.members)
         return move.current - value
 
-    def _reach(self, members: np.ndarray) -> frozenset[tuple[str, int | str]]:
+    def reach(self, members: np.ndarray) -> frozenset[tuple[str, int | str]]:
         """What a move's members share with others: sessions with room to run out, and
-        teams (whose away caps and together groups' partners count across members)."""
+        teams (whose away caps and together groups' partners count across members).
+
+        Two moves whose reaches are disjoint cannot affect each other, so ``run`` solves
+        one while it builds the next; ``("session", s)`` and ``("team", name)`` entries."""
         teams = {self.instance.member_team[m] for m in members.tolist()}
         return frozenset(
             [("session", int(s)) for s in self._fillable_sessions(members)]
@@ -260,9 +275,9 @@ class NeighbourhoodSearch:
         """The sessions the members could attend that can fill up (not loose)."""
         instance = self.instance
         sessions = np.unique(instance.pair_session[instance.pairs_of_members(members)])
-        return sessions[~self._loose[sessions]]
+        return sessions[~self.loose[sessions]]
 
-    def _background(self, members: np.ndarray, global_terms: bool) -> np.ndarray:
+    def background(self, members: np.ndarray, global_terms: bool) -> np.ndarray:
         """The pairs a move's model counts as fixed: what others hold on the sessions the
         members could attend and what their teammates hold (for the team caps). A term
         over everyone (``imbalance``) needs every pair the others hold."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .instance import Instance
+from .instance import Instance, scaled_shortfall
 
 
 class Shortfalls:
@@ -80,11 +80,10 @@ class Shortfalls:
             self._short = self._short_of(slice(None), self.instance.served(self._taken))
         return self._short
 
-    def _short_of(self, windows, served: np.ndarray) -> np.ndarray:
-        """Shortfalls of ``windows`` given what they are served: the ceiling, in the
-        requirement's units, of what is missing."""
-        missing = np.maximum(self._need[windows] - served, 0)
-        return -(-missing // self._scale[windows])
+    def _short_of(self, windows: slice | np.ndarray, served: np.ndarray) -> np.ndarray:
+        """Shortfalls of ``windows`` given what they are served (``scaled_shortfall``: the
+        domain's ``window_shortfall`` in the engine's whole units, for many windows at once)."""
+        return scaled_shortfall(self._need[windows], served, self._scale[windows])
 
     def weighted_shortfalls(self) -> np.ndarray:
         """Each window's part of ``unmet`` under the current plan."""

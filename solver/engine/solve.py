@@ -20,7 +20,7 @@ from models import Scenario
 
 from .constructor import construct
 from .finish import finished_plan, plan_pairs, start_pairs
-from .instance import build_instance
+from .instance_build import build_instance
 from .options import SolveOptions
 from .result import Plan
 from .search_stages import search_stages

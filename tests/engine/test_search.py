@@ -86,17 +86,16 @@ def test_background_holds_what_a_move_reads():
     search = NeighbourhoodSearch(instance, taken)
     members = np.array([0, 1])
     others = np.flatnonzero(taken & ~np.isin(instance.pair_member, members))
-    near = search._background(members, global_terms=False)
+    near = search.background(members, global_terms=False)
     assert set(near.tolist()) <= set(others.tolist())
     sessions = set(instance.pair_session[np.isin(instance.pair_member, members)].tolist())
     teams = {instance.member_team[m] for m in members.tolist()}
     for p in others.tolist():
         if (
-            int(instance.pair_session[p]) in sessions
-            and not search._loose[instance.pair_session[p]]
+            int(instance.pair_session[p]) in sessions and not search.loose[instance.pair_session[p]]
         ) or instance.member_team[int(instance.pair_member[p])] in teams:
             assert p in near
-    assert search._background(members, global_terms=True).tolist() == others.tolist()
+    assert search.background(members, global_terms=True).tolist() == others.tolist()
 
 
 def test_a_moves_reach_is_what_another_move_could_share():
@@ -105,18 +104,18 @@ def test_a_moves_reach_is_what_another_move_could_share():
     instance = build_instance(load_scenario(TUTORIAL))
     search = NeighbourhoodSearch(instance, _constructed(instance))
     member = 0
-    reach = search._reach(np.array([member]))
+    reach = search.reach(np.array([member]))
     sessions = set(instance.pair_session[instance.pairs_of_member[member]].tolist())
     assert ("team", instance.member_team[member]) in reach
     for s in sessions:
-        assert (("session", s) in reach) == (not search._loose[s])
+        assert (("session", s) in reach) == (not search.loose[s])
     assert {key for kind, key in reach if kind == "session"} <= sessions
     # A teammate always shares the reach, whatever sessions they could attend.
     mates = [
         m for m, team in enumerate(instance.member_team) if team == instance.member_team[member]
     ]
     for mate in mates:
-        assert not search._reach(np.array([mate])).isdisjoint(reach)
+        assert not search.reach(np.array([mate])).isdisjoint(reach)
 
 
 def test_an_opening_move_runs_a_session_nobody_attends(scenario_dict):
@@ -146,9 +145,7 @@ def test_an_opening_move_runs_a_session_nobody_attends(scenario_dict):
     # Those S2 would serve where they are short, and enough holders of S1 to make 3.
     assert {4, 5} <= set(members.tolist())
     assert len(set(members.tolist()) & {0, 1, 2, 3}) >= 1
-    move = search._prepare("unmet", members, time.monotonic() + 10, work=1.0)
-    assert move is not None
-    assert search._finish(search._launch(move)) == 10
+    assert search.move("unmet", members, time.monotonic() + 10, work=1.0) == 10
     report = check_plan(scenario, _pairs(instance, search.taken))
     assert report.violations == []
     assert report.objective["unmet"] == 0

@@ -1,0 +1,218 @@
+"""Building an ``Instance``: the scenario's eligible pairs, its windows' demands, and the
+pairs no optimal plan contains left out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from typing import TypedDict
+
+import numpy as np
+
+from models import Eligibility, Scenario, member_limits
+from models.eligibility import member_columns, selector_mask
+from models.rules import TeamRule, team_rules
+
+from .instance import Instance, WindowDemand
+from .instance_windows import window_demands
+
+HOUR_SCALES = (1, 2, 4, 5, 10, 20, 100, 1000)
+
+
+class SessionArrays(TypedDict):
+    """The ``Instance`` fields that describe each session, one array entry per session."""
+
+    session_start: np.ndarray
+    session_end: np.ndarray
+    session_away: np.ndarray
+    session_hours: np.ndarray
+    hours_scale: int
+    session_year: np.ndarray
+    session_months: list[list[tuple[tuple[int, int], int]]]
+
+
+def build_instance(scenario: Scenario) -> Instance:
+    """Index the scenario: eligible pairs, dominated pairs removed, windows and their pairs."""
+    rules = team_rules(scenario)
+    members = scenario.members
+    sessions = session_arrays(scenario)
+    start, hours, scale = (
+        sessions["session_start"],
+        sessions["session_hours"],
+        sessions["hours_scale"],
+    )
+    pair_member, pair_session = _eligible_pairs(scenario, rules, start)
+    windows = list(
+        window_demands(
+            scenario, _group(pair_member, len(members)), pair_session, start, hours, scale
+        )
+    )
+    keep = _useful_pairs(scenario, pair_member, pair_session, windows)
+    dropped = int(len(keep) - keep.sum())
+    if dropped:
+        remap = np.cumsum(keep) - 1
+        pair_member, pair_session = pair_member[keep], pair_session[keep]
+        for window in windows:
+            mask = keep[window.pairs]
+            window.pairs, window.credit = remap[window.pairs[mask]], window.credit[mask]
+    instance = Instance(
+        scenario=scenario,
+        rules=rules,
+        limits=[member_limits(scenario, m) for m in members],
+        pair_member=pair_member,
+        pair_session=pair_session,
+        pairs_of_member=_group(pair_member, len(members)),
+        pairs_of_session=_group(pair_session, len(scenario.sessions)),
+        windows=windows,
+        member_team=[m.team for m in members],
+        pinned=np.zeros(0, dtype=np.int64),
+        windows_by_member=_windows_by_member(windows, len(members)),
+        dropped_pairs=dropped,
+        **sessions,
+    )
+    _index_pinned_and_previous(instance)
+    return instance
+
+
+def session_arrays(scenario: Scenario) -> SessionArrays:
+    """Each session's days, whether it is away, its class hours (times the hours scale),
+    its year and its days in each month."""
+    sessions = scenario.sessions
+    scale = _hours_scale(scenario)
+    return SessionArrays(
+        session_start=np.array([s.start.toordinal() for s in sessions], dtype=np.int64),
+        session_end=np.array([s.last_day.toordinal() for s in sessions], dtype=np.int64),
+        session_away=np.array([scenario.is_away(s) for s in sessions], dtype=bool),
+        session_hours=np.array(
+            [round(scenario.session_hours(s) * scale) for s in sessions], dtype=np.int64
+        ),
+        hours_scale=scale,
+        session_year=np.array([s.start.year for s in sessions], dtype=np.int64),
+        session_months=[days_by_month(s.start, s.last_day) for s in sessions],
+    )
+
+
+def days_by_month(start: dt.date, end: dt.date) -> list[tuple[tuple[int, int], int]]:
+    """How many of a session's days fall in each month."""
+    counts: dict[tuple[int, int], int] = defaultdict(int)
+    day = start
+    while day <= end:
+        counts[(day.year, day.month)] += 1
+        day += dt.timedelta(days=1)
+    return sorted(counts.items())
+
+
+def _windows_by_member(windows: list[WindowDemand], size: int) -> list[list[int]]:
+    """Each member's windows that still need something, by window index."""
+    by_member: list[list[int]] = [[] for _ in range(size)]
+    for w, window in enumerate(windows):
+        if window.need > 0:
+            by_member[window.member].append(w)
+    return by_member
+
+
+def _hours_scale(scenario: Scenario) -> int:
+    """The smallest factor that makes every class-hour figure a whole number."""
+    values = [c.hours for c in scenario.courses] + [
+        scenario.session_hours(s) for s in scenario.sessions
+    ]
+    values += [r.min_hours for r in scenario.requirements if r.min_hours is not None]
+    values += [e.max_hours_per_year for e in scenario.limits if e.max_hours_per_year is not None]
+    for scale in HOUR_SCALES:
+        if all(abs(v * scale - round(v * scale)) < 1e-6 for v in values):
+            return scale
+    return HOUR_SCALES[-1]
+
+
+def _eligible_pairs(
+    scenario: Scenario, rules: dict[str, TeamRule], start: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """All eligible (member, session) pairs (``models.Eligibility``), sorted by member then
+    session start."""
+    eligibility = Eligibility(scenario, rules, cache=False)
+    chosen_m, chosen_s = [], []
+    for s, session in enumerate(scenario.sessions):
+        chosen = eligibility.eligible(session)
+        chosen_m.append(chosen)
+        chosen_s.append(np.full(len(chosen), s, dtype=np.int64))
+    pair_member = np.concatenate(chosen_m) if chosen_m else np.zeros(0, dtype=np.int64)
+    pair_session = np.concatenate(chosen_s) if chosen_s else np.zeros(0, dtype=np.int64)
+    order = np.lexsort((start[pair_session], pair_member))
+    return pair_member[order].astype(np.int64), pair_session[order].astype(np.int64)
+
+
+def _group(keys: np.ndarray, size: int) -> list[np.ndarray]:
+    """Indices of ``keys`` grouped by value, for values ``0..size-1``."""
+    order = np.argsort(keys, kind="stable")
+    bounds = np.searchsorted(keys[order], np.arange(size + 1))
+    return [order[bounds[i] : bounds[i + 1]] for i in range(size)]
+
+
+def _useful_pairs(
+    scenario: Scenario,
+    pair_member: np.ndarray,
+    pair_session: np.ndarray,
+    windows: list[WindowDemand],
+) -> np.ndarray:
+    """Pairs that can matter to some term or rule; the rest are always better left out.
+
+    A pair that serves no window, is not pinned or previous, in a session with no minimum
+    size, mix rule or together group, only adds attendances, cost and load: removing an
+    attendee never breaks a rule there, so no optimal plan contains it.
+    """
+    keep = np.zeros(len(pair_member), dtype=bool)
+    for window in windows:
+        if window.need > 0:
+            keep[window.pairs] = True
+    sessions = scenario.sessions
+    together_courses = {g.course for g in scenario.together}
+    needs_crowd = np.array(
+        [
+            s.min_size > 1
+            or bool(scenario.course_by_id[s.course].mix)
+            or s.course in together_courses
+            for s in sessions
+        ],
+        dtype=bool,
+    )
+    keep |= needs_crowd[pair_session]
+    # A balanced requirement counts first completions whether or not a window still needs them.
+    columns = member_columns(scenario)
+    for requirement in scenario.requirements:
+        if requirement.balance:
+            counted = np.array([requirement.counts_course(s.course) for s in sessions], dtype=bool)
+            keep |= counted[pair_session] & selector_mask(requirement.who, columns)[pair_member]
+    wanted = {(row.member, row.session) for row in scenario.pinned}
+    wanted |= set(scenario.previous or ())
+    if wanted:
+        member_ids = [m.id for m in scenario.members]
+        session_ids = [s.id for s in sessions]
+        for p, (m, s) in enumerate(zip(pair_member, pair_session, strict=True)):
+            if (member_ids[m], session_ids[s]) in wanted:
+                keep[p] = True
+    return keep
+
+
+def _index_pinned_and_previous(instance: Instance) -> None:
+    """Pinned assignments and the previous plan's (for ``changes``) as pair indices."""
+    scenario = instance.scenario
+    if not scenario.pinned and scenario.previous is None:
+        return
+    member_index = {m.id: i for i, m in enumerate(scenario.members)}
+    session_index = {s.id: i for i, s in enumerate(scenario.sessions)}
+    index = instance.pair_index()
+    pinned = []
+    for row in scenario.pinned:
+        key = (member_index[row.member], session_index[row.session])
+        pinned.append(index[key])
+    instance.pinned = np.array(sorted(set(pinned)), dtype=np.int64)
+    if scenario.previous is None:
+        return
+    outside = 0
+    for member_id, session_id in set(scenario.previous):
+        key = (member_index.get(member_id, -1), session_index.get(session_id, -1))
+        if key in index:
+            instance.previous_pairs[key] = index[key]
+        else:
+            outside += 1  # a previous assignment the plan cannot keep is a change for sure
+    instance.previous_outside = outside
