@@ -4,11 +4,11 @@ Shares no code with the solver: it reads the scenario through ``models`` and rec
 every hard rule and every objective term from the assignments.
 """
 
-from .check import CheckReport as CheckReport
-from .check import UnmetWindow as UnmetWindow
-from .check import Violation as Violation
 from .check import check_plan as check_plan
-from .check import plan_terms as plan_terms
 from .plan_file import read_assignments as read_assignments
+from .report import CheckReport as CheckReport
+from .report import UnmetWindow as UnmetWindow
+from .report import Violation as Violation
 from .surplus import SurplusAudit as SurplusAudit
 from .surplus import audit_surplus as audit_surplus
+from .terms import plan_terms as plan_terms

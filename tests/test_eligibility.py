@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from checker.check import ineligibility
+from checker.eligibility import ineligibility
 from models import Eligibility, load_scenario, team_rules
 
 ROOT = Path(__file__).resolve().parents[1]
