@@ -3,23 +3,23 @@
 Each sentence names the day, members, sessions and cap involved; pinned rows are told
 inside the sentence of the rule they break. Sentences are notes of the message catalogue
 (``catalogue/conflicts.toml``), handed out as ``NoteText``: English strings that keep their
-note, so a planner reads them in the language of ``--lang``.
+note, so a planner reads them in the language of ``--lang``. The sentences of caps (a
+team's away cap, a member's limits) are in ``conflict_caps``; the pinned rows, and which of
+them a sentence has told, in ``conflict_pins``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import itertools
-from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from checker import UnmetWindow
 from models import Session
 
-from ..engine import days_by_month
 from . import messages as msg
-from .conflict_words import and_, cannot_attend, count, days, g, is_, pinned_row, when
+from .conflict_caps import CapSentences
+from .conflict_pins import PinnedRows
+from .conflict_words import and_, cannot_attend, count, is_, when
 from .messages import Items, Note, NoteText, note
 from .reasons import find_reasons
 from .rule_groups import RuleGroup
@@ -44,16 +44,15 @@ class ConflictSentences:
         self.scenario = search.scenario
         self.instance = search.instance
         self.core = core
-        self.pins = [g.key for g in core if g.kind == "pinned"]
-        self.told: set[tuple[str, ...]] = set()
+        self.pins = PinnedRows(self.scenario, core)
         self.eligibility = search.eligibility
-        self.member_index = {m.id: i for i, m in enumerate(self.scenario.members)}
+        caps = CapSentences(self.scenario, self.instance, self.pins)
         # One sentence maker per kind of rule group; pinned rows are told in the others.
         self._sentence_of: dict[str, Callable[[RuleGroup], Note]] = {
             "strict": self._strict,
             "together": self._together,
-            "team_cap": self._team_cap,
-            "limit": self._limit,
+            "team_cap": caps.team_cap,
+            "limit": caps.limit,
             "capacity": self._capacity,
             "min_size": self._min_size,
             "mix": self._mix,
@@ -70,7 +69,7 @@ class ConflictSentences:
         told = others[: max(0, MOST_LINES - len(lines))]
         lines += [self._sentence_of[group.kind](group) for group in told]
         untold = len(others) - len(told)
-        pins = self._pins_left()
+        pins = self.pins.left()
         room = max(0, MOST_LINES - len(lines))
         lines += pins[:room]
         untold += len(pins[room:])
@@ -79,18 +78,6 @@ class ConflictSentences:
         return lines
 
     # -- shared look-ups ----------------------------------------------------------------
-
-    def _pins_of(self, member_id: str) -> list[Session]:
-        return [self.scenario.session_by_id[s] for m, s in self.pins if m == member_id]
-
-    def _pinned_to(self, session_id: str) -> list[str]:
-        return [m for m, s in self.pins if s == session_id]
-
-    def _tell(self, member_id: str, sessions: Iterable[Session]) -> None:
-        self.told |= {(member_id, s.id) for s in sessions}
-
-    def _tell_all(self, member_ids: Iterable[str], session: Session) -> None:
-        self.told |= {(m, session.id) for m in member_ids}
 
     def _cannot_attend(self, member_id: str, session: Session) -> Note | None:
         """Why a member may not attend a session by the data alone, or None."""
@@ -102,15 +89,15 @@ class ConflictSentences:
     def _clashes(self) -> list[Note]:
         """Rows of one member on sessions sharing a day, or on one non-repeatable course."""
         lines = []
-        members = dict.fromkeys(m for m, _ in self.pins)
+        members = dict.fromkeys(m for m, _ in self.pins.rows)
         for member_id in members:
-            sessions = self._pins_of(member_id)
+            sessions = self.pins.of_member(member_id)
             for i, first in enumerate(sessions):
                 for second in sessions[i + 1 :]:
                     line = self._clash(member_id, first, second)
                     if line:
                         lines.append(line)
-                        self._tell(member_id, (first, second))
+                        self.pins.tell(member_id, (first, second))
         return lines
 
     def _clash(self, member_id: str, first: Session, second: Session) -> Note | None:
@@ -131,138 +118,10 @@ class ConflictSentences:
 
     # -- one sentence per rule group ----------------------------------------------------
 
-    def _team_cap(self, group: RuleGroup) -> Note:
-        team = group.key[0]
-        rule = self.instance.rules[team]
-        cap = rule.cap or 0  # only capped teams make groups
-        source = (
-            note("conflict.source.max_away")
-            if rule.max_away is not None and cap == rule.max_away
-            else note("conflict.source.share", share=f"{rule.max_away_share:g}", size=rule.size)
-        )
-        away: dict[dt.date, list[tuple[str, Session]]] = defaultdict(list)
-        for member_id, session_id in self.pins:
-            session = self.scenario.session_by_id[session_id]
-            if self.scenario.member_by_id[member_id].team == team and self.scenario.is_away(
-                session
-            ):
-                for day in days(session):
-                    away[day].append((member_id, session))
-        line = note("conflict.team_cap", team=team, cap=cap, source=source)
-        if not away:
-            return line
-        # The busiest day, the earliest of equals.
-        day, there = max(away.items(), key=lambda item: (len(item[1]), -item[0].toordinal()))
-        for member_id, session in there:
-            self._tell(member_id, [session])
-        each = and_([pinned_row(m, s) for m, s in there])
-        if len(there) <= cap:
-            return note("conflict.team_cap_pinned", line=line, each=each, is_=is_(there), day=day)
-        members = and_([_m(m) for m, _ in there])
-        sessions = {s.id for _, s in there}
-        both = note("conflict.both" if len(there) == 2 else "conflict.all")
-        if len(sessions) == 1:
-            doing = note(
-                "conflict.team_cap_one",
-                members=members,
-                both=both,
-                session=_s(next(iter(sessions))),
-            )
-        else:
-            doing = note("conflict.team_cap_many", each=each, both=both)
-        return note(
-            "conflict.team_cap_over", team=team, cap=cap, day=day, source=source, doing=doing
-        )
-
-    def _limit(self, group: RuleGroup) -> Note:
-        member_id, name = group.key
-        value = getattr(self.instance.limits[self.member_index[member_id]], name)
-        if name == "min_gap_days":
-            return self._gap(member_id, value)
-        used: dict[str, list[tuple[Session, float]]] = defaultdict(list)
-        for session in self._pins_of(member_id):
-            for period, amount in self._use(name, session):
-                used[period].append((session, amount))
-        may = note(f"conflict.may.{name}", value=g(value))
-        unit = note(f"conflict.unit.{name}")
-        over = [(p, uses) for p, uses in sorted(used.items()) if sum(a for _, a in uses) > value]
-        if not over:
-            per = note(
-                "conflict.per.month" if name == "max_days_per_month" else "conflict.per.year"
-            )
-            line = note("conflict.limit", member=_m(member_id), may=may, per=per, name=name)
-            pinned = [(s, a, p) for p, uses in sorted(used.items()) for s, a in uses]
-            if not pinned:
-                return line
-            self._tell(member_id, [s for s, _, _ in pinned])
-            listed = and_(
-                [
-                    note("conflict.limit_use", session=_s(s.id), amount=g(a), unit=unit, period=p)
-                    for s, a, p in pinned
-                ]
-            )
-            return note("conflict.limit_pinned", line=line, listed=listed)
-        period, uses = over[0]
-        self._tell(member_id, [s for s, _ in uses])
-        total = sum(a for _, a in uses)
-        listed = and_(
-            [
-                note("conflict.limit_amount", session=_s(s.id), amount=g(a), unit=unit)
-                for s, a in uses
-            ]
-        )
-        return note(
-            "conflict.limit_over",
-            member=_m(member_id),
-            may=may,
-            period=period,
-            name=name,
-            listed=listed,
-            total=g(total),
-        )
-
-    def _use(self, name: str, session: Session) -> list[tuple[str, float]]:
-        """What a session counts against a limit field, per year or month."""
-        scenario = self.scenario
-        if name in ("max_days_per_year", "max_days_per_month"):
-            if not scenario.is_away(session):
-                return []
-            months = days_by_month(session.start, session.last_day)
-            if name == "max_days_per_month":
-                return [(f"{y}-{m:02d}", n) for (y, m), n in months]
-            years: dict[str, float] = defaultdict(float)
-            for (y, _), n in months:
-                years[str(y)] += n
-            return list(years.items())
-        year = str(session.start.year)
-        if name == "max_hours_per_year":
-            return [(year, scenario.session_hours(session))]
-        return [(year, 1)]
-
-    def _gap(self, member_id: str, gap: int) -> Note:
-        away = sorted(
-            (s for s in self._pins_of(member_id) if self.scenario.is_away(s)), key=lambda s: s.start
-        )
-        for earlier, later in itertools.pairwise(away):
-            free = (later.start - earlier.last_day).days - 1
-            if 0 <= free < gap:
-                self._tell(member_id, (earlier, later))
-                return note(
-                    "conflict.gap_pinned",
-                    member=_m(member_id),
-                    gap=gap,
-                    earlier=_s(earlier.id),
-                    ends=earlier.last_day,
-                    later=_s(later.id),
-                    starts=later.start,
-                    free=free,
-                )
-        return note("conflict.gap", member=_m(member_id), gap=gap)
-
     def _capacity(self, group: RuleGroup) -> Note:
         session = self.scenario.session_by_id[group.key[0]]
-        pinned = self._pinned_to(session.id)
-        self._tell_all(pinned, session)
+        pinned = self.pins.to_session(session.id)
+        self.pins.tell_all(pinned, session)
         members = and_([_m(m) for m in pinned]) if pinned else ""
         if len(pinned) > session.capacity:
             return note(
@@ -284,9 +143,9 @@ class ConflictSentences:
 
     def _min_size(self, group: RuleGroup) -> Note:
         session = self.scenario.session_by_id[group.key[0]]
-        pinned = self._pinned_to(session.id)
+        pinned = self.pins.to_session(session.id)
         can = len(self.eligibility.eligible(session))
-        self._tell_all(pinned, session)
+        self.pins.tell_all(pinned, session)
         if not pinned:
             return note(
                 "conflict.min_size", session=_s(session.id), min_size=session.min_size, can=can
@@ -315,13 +174,15 @@ class ConflictSentences:
             shares = bounds[0]
         line = note("conflict.mix", course=_c(course_id), bounds=shares, who=str(rule.who))
         sessions = [
-            s for s in self.scenario.sessions if s.course == course_id and self._pinned_to(s.id)
+            s
+            for s in self.scenario.sessions
+            if s.course == course_id and self.pins.to_session(s.id)
         ]
         if not sessions:
             return line
         session = sessions[0]
-        pinned = self._pinned_to(session.id)
-        self._tell_all(pinned, session)
+        pinned = self.pins.to_session(session.id)
+        self.pins.tell_all(pinned, session)
         member_by_id = self.scenario.member_by_id
         matching = [m for m in pinned if rule.who.matches(member_by_id[m])]
         # The side the pinned attendees break decides which other members could mend it.
@@ -353,10 +214,10 @@ class ConflictSentences:
             course=_c(together.course),
         )
         for member_id in together.members:
-            for session in self._pins_of(member_id):
+            for session in self.pins.of_member(member_id):
                 if session.course != together.course:
                     continue
-                self._tell(member_id, [session])
+                self.pins.tell(member_id, [session])
                 for partner in together.members:
                     why = self._cannot_attend(partner, session)
                     if why:
@@ -412,20 +273,6 @@ class ConflictSentences:
         )
         reason = find_reasons(self.scenario, pairs, [unmet])[0].note
         return note("conflict.strict_short", line=line, reason=reason) if reason else line
-
-    def _pins_left(self) -> list[Note]:
-        left: dict[str, list[str]] = defaultdict(list)
-        for member_id, session_id in self.pins:
-            if (member_id, session_id) not in self.told:
-                left[member_id].append(session_id)
-        lines = []
-        for member_id, session_ids in left.items():
-            sessions = [self.scenario.session_by_id[s] for s in session_ids]
-            listed = and_(
-                [note("conflict.session_when", session=_s(s.id), when=when(s)) for s in sessions]
-            )
-            lines.append(note("conflict.pins_left", member=_m(member_id), sessions=listed))
-        return lines
 
 
 _m, _s, _c = msg.member, msg.session, msg.course
