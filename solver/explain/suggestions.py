@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cached_property
 
 from checker import CheckReport, check_plan
 from models import DateRange, Scenario
@@ -61,15 +60,13 @@ def variant_seconds(scenario: Scenario) -> float:
 
 def unmet_groups(
     scenario: Scenario,
-    pairs: list[tuple[str, str]],
-    proven: bool | None = None,
+    report: CheckReport,
+    reasoner: Reasoner,
     member_id: str | None = None,
     requirement_id: str | None = None,
-    report: CheckReport | None = None,
-) -> tuple[list[UnmetGroup], Reasoner]:
-    """The plan's unmet windows by (requirement, cause), the heaviest group first."""
-    report = report or check_plan(scenario, pairs)
-    reasoner = Reasoner(PlanLoads(scenario, pairs), proven)
+) -> list[UnmetGroup]:
+    """The plan's unmet windows (of one member, of one requirement, when given) by
+    (requirement, cause), the heaviest group first."""
     grouped: dict[tuple[str, str], list[WindowFinding]] = defaultdict(list)
     for window in report.unmet:
         if member_id is not None and window.member != member_id:
@@ -89,7 +86,7 @@ def unmet_groups(
         for (r, cause), found in grouped.items()
     ]
     groups.sort(key=lambda g: (-g.weighted, g.requirement.id, CAUSES.index(g.cause)))
-    return groups, reasoner
+    return groups
 
 
 def suggest(
@@ -110,21 +107,19 @@ def suggest(
     """
     options = options or SuggestOptions()
     report = check_plan(scenario, pairs)
-    groups, reasoner = unmet_groups(
-        scenario, pairs, proven, member_id, requirement_id, report=report
-    )
+    reasoner = Reasoner(PlanLoads(scenario, pairs), proven)
+    groups = unmet_groups(scenario, report, reasoner, member_id, requirement_id)
     if groups and options.time_limit is None:
         options.time_limit = variant_seconds(scenario)
     for group in groups:
         group.changes = candidate_changes(scenario, reasoner, group)
-    baseline = _Baseline(scenario, pairs, report)
     solved: dict[str, _Answer] = {}
     for group, change in _take_turns(groups):
         key = Renderer(None)(change.note)  # the same change drawn for two groups is solved once
         if key not in solved:
             if len(solved) >= options.max_variants:
                 break
-            solved[key] = _solve_variant(change, scenario, baseline, options)
+            solved[key] = _solve_variant(change, scenario, pairs, report, options)
         answer = solved[key]
         served = [k for k in group.keys if k not in answer.left]
         trial = Trial(change, answer.status, served, answer.unmet, answer.seconds)
@@ -133,23 +128,6 @@ def suggest(
         if on_trial is not None:
             on_trial(group, trial)
     return groups
-
-
-@dataclass
-class _Baseline:
-    """The plan every variant starts from: its assignments, terms and unmet windows."""
-
-    scenario: Scenario
-    pairs: list[tuple[str, str]]
-    report: CheckReport
-
-    @cached_property
-    def terms(self) -> tuple[int, ...]:
-        return tuple(self.report.objective[t] for t in self.scenario.objective)
-
-    @cached_property
-    def unmet(self) -> list[WindowKey]:
-        return [(w.member, w.requirement, w.window_start) for w in self.report.unmet]
 
 
 @dataclass
@@ -164,7 +142,11 @@ class _Answer:
 
 
 def _solve_variant(
-    change: Change, scenario: Scenario, baseline: _Baseline, options: SuggestOptions
+    change: Change,
+    scenario: Scenario,
+    pairs: list[tuple[str, str]],
+    report: CheckReport,
+    options: SuggestOptions,
 ) -> _Answer:
     """Solve a variant from the plan: what it leaves unmet, and whether that is proven.
 
@@ -175,16 +157,21 @@ def _solve_variant(
 
     seconds = options.time_limit or VARIANT_SECONDS[0]
     settings = SolveOptions(
-        time_limit=seconds, workers=options.workers, seed=options.seed, start=baseline.pairs
+        time_limit=seconds, workers=options.workers, seed=options.seed, start=pairs
     )
     plan = make_plan(change.apply(scenario), settings)
     terms = tuple(plan.objective.get(t, 0) for t in scenario.objective)
-    if not plan.has_plan or terms > baseline.terms:
+    if not plan.has_plan or terms > tuple(report.objective[t] for t in scenario.objective):
         status = plan.status.value if plan.status.value != "OPTIMAL" else "FEASIBLE"
-        unmet = baseline.report.objective["unmet"]
-        return _Answer(status, set(baseline.unmet), unmet, seconds, kept_plan=True)
+        return _kept_plan(report, status, seconds)
     left = {(u.member_id, u.requirement_id, u.window_start) for u in plan.unmet}
     return _Answer(plan.status.value, left, plan.objective["unmet"], seconds)
+
+
+def _kept_plan(report: CheckReport, status: str, seconds: float) -> _Answer:
+    """The plan itself as a variant's answer: every window it leaves unmet stays unmet."""
+    left = {(w.member, w.requirement, w.window_start) for w in report.unmet}
+    return _Answer(status, left, report.objective["unmet"], seconds, kept_plan=True)
 
 
 def _take_turns(groups: list[UnmetGroup]) -> Iterator[tuple[UnmetGroup, Change]]:
