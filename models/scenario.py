@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from functools import cached_property
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Protocol, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -365,19 +366,19 @@ class Scenario(BaseModel):
 
     @cached_property
     def member_by_id(self) -> dict[str, Member]:
-        return {member.id: member for member in self.members}
+        return _by_id(self.members)
 
     @cached_property
     def course_by_id(self) -> dict[str, Course]:
-        return {course.id: course for course in self.courses}
+        return _by_id(self.courses)
 
     @cached_property
     def session_by_id(self) -> dict[str, Session]:
-        return {session.id: session for session in self.sessions}
+        return _by_id(self.sessions)
 
     @cached_property
     def requirement_by_id(self) -> dict[str, Requirement]:
-        return {requirement.id: requirement for requirement in self.requirements}
+        return _by_id(self.requirements)
 
     @cached_property
     def unit_names(self) -> dict[str, str]:
@@ -413,3 +414,16 @@ class Scenario(BaseModel):
 
     def is_away(self, session: Session) -> bool:
         return self.course_by_id[session.course].away
+
+
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_ItemT = TypeVar("_ItemT", bound=_Identified)
+
+
+def _by_id(items: Iterable[_ItemT]) -> dict[str, _ItemT]:
+    """A look-up by id; ids are unique once the scenario is validated (``models.validate``)."""
+    return {item.id: item for item in items}
