@@ -1,4 +1,4 @@
-"""The engine on the per-rule cases (``tests/rule_cases.py``): on each rule's tiny
+"""The engine on the per-rule cases (``tests/rule_cases``): on each rule's tiny
 scenario its plan keeps every rule (the checker finds nothing), and it is no worse, term
 by term in the objective's order, than the good plan worked out by hand."""
 

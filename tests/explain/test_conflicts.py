@@ -3,7 +3,10 @@
 One tiny scenario per kind of conflict, each asserting the status, the sentences a planner
 reads (members, sessions, team, day and cap), and, for several, that every rule named is
 needed: the scenario with any one of them taken out has a plan, which the checker holds
-to every other rule. The horizon is the year 2026 (``scenario_dict``).
+to every other rule. The strict conflict of each rule family comes from the per-rule cases
+(``tests/rule_cases``): a case's scenario with its ``Why``'s requirements made strict.
+Pinned rows that break a rule are the scenarios of this file. The horizon is the year 2026
+(``scenario_dict``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from typing import Any
 import pytest
 import yaml
 from click.testing import CliRunner
+from rule_cases import CASES, Case
 
 import cli
 from models import Scenario, load_scenario
@@ -103,6 +107,26 @@ def assert_each_rule_needed(raw, solve_checked, removals) -> None:
     for section, index in removals:
         plan = solve_checked(load_scenario(without(raw, section, index)), time_limit=5)
         assert plan.has_plan, (section, index, plan.conflicts)
+
+
+# -- each rule made strict: the per-rule cases -------------------------------------------
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.why is not None], ids=lambda case: case.id)
+def test_a_strict_window_a_rule_leaves_short_is_a_conflict_naming_the_rule(
+    case: Case, scenario_dict
+) -> None:
+    assert case.why is not None
+    raw = scenario_dict(case.members, case.courses, case.sessions, **case.sections)
+    lines = conflicts_of({**raw, "requirements": case.why.requirements, "strict": True})
+    windows = [line for line in lines if " must meet requirement " in line]
+    assert [line for line in lines if line not in windows] == (
+        [case.why.rule] if case.why.rule else []
+    )
+    assert all("(strict: true), but " in line for line in windows), windows
+    # The window the rule leaves short is told with the words of its reason.
+    mine = [line for line in windows if line.startswith(f"{case.why.member} must meet")]
+    assert any(all(words in line for words in case.why.words) for line in mine), windows
 
 
 # -- pinned rows that break a cap ------------------------------------------------------------
@@ -373,30 +397,15 @@ def test_strict_with_no_session_in_the_window(no_session_raw, solve_checked) -> 
     assert plan.objective["unmet"] == 1
 
 
-@pytest.fixture
-def one_seat_raw(scenario_dict) -> dict[str, Any]:
-    # A and B must both have course c, whose only session has one seat.
-    return scenario_dict(
-        members=["A", "B"],
-        courses=["c"],
-        sessions=[{"id": "S1", "course": "c", "start": "2026-03-02", "capacity": 1}],
-        requirements=[{"id": "r", "courses": ["c"], "who": {"members": ["A", "B"]}}],
-        strict=True,
-    )
-
-
-def test_strict_windows_competing_for_one_seat(one_seat_raw) -> None:
-    first, second, seats = conflicts_of(one_seat_raw)
-    for line, member in ((first, "A"), (second, "B")):
-        assert line.startswith(f"{member} must meet requirement r in 2026-01-01/2026-12-31")
-        assert line.endswith("S1 is full (1 of 1)")
-    assert seats == "session S1 (course c, 2026-03-02) holds at most 1"
-
-
-def test_each_rule_of_the_seat_conflict_is_needed(one_seat_raw, solve_checked) -> None:
-    only_a = copy.deepcopy(one_seat_raw)
-    only_a["requirements"][0]["who"] = {"members": ["A"]}
-    two_seats = copy.deepcopy(one_seat_raw)
+def test_each_rule_of_the_seat_conflict_is_needed(scenario_dict, solve_checked) -> None:
+    # The capacity case made strict has no plan (above); with one seat more, or only A's
+    # requirement kept, it has one.
+    case = next(c for c in CASES if c.id == "capacity")
+    assert case.why is not None
+    raw = scenario_dict(case.members, case.courses, case.sessions, **case.sections)
+    strict = {**raw, "requirements": case.why.requirements, "strict": True}
+    only_a = {**strict, "requirements": case.why.requirements[:1]}
+    two_seats = copy.deepcopy(strict)
     two_seats["sessions"][0]["capacity"] = 2
     for changed in (only_a, two_seats):
         assert solve_checked(load_scenario(changed), time_limit=5).has_plan

@@ -1,21 +1,23 @@
 """Reasons for unmet windows: one tiny scenario per cause, solved to the optimum.
 
 Each test asserts the cause code of the unmet row and that its reason names what a
-planner has to act on (the session, the team, the cap, the partner, the dates). Every plan
-is solved through the ``solve_checked`` fixture, so it passes the independent checker.
+planner has to act on (the session, the team, the cap, the partner, the dates). The rule
+of each rule family is taken from the per-rule cases (``tests/rule_cases``), with the
+requirements its ``Why`` adds; the tests here add what those cases do not hold (several
+closures at once, class hours, the dominant cause, open sessions). Every plan is solved
+through the ``solve_checked`` fixture, so it passes the independent checker.
 """
 
 from __future__ import annotations
 
 import pytest
+from rule_cases import CASES, EXPLAINED_RULES, Case
 
 from checker import check_plan
 from models import load_scenario
 from solver import Status
 from solver.engine import PlanLoads
 from solver.explain.reasons import Reasoner, explain_unmet, find_reasons
-
-TWO_YEARS = {"start": "2026-01-01", "end": "2027-12-31"}
 
 
 def needs(course: str, **fields: object) -> dict[str, object]:
@@ -33,6 +35,27 @@ def only_unmet(plan, member: str | None = None, requirement: str | None = None):
     ]
     assert len(rows) == 1, [(u.member_id, u.requirement_id, u.reason) for u in plan.unmet]
     return rows[0]
+
+
+EXPLAINED = [case for case in CASES if case.why is not None]
+
+
+def test_every_rule_a_window_can_be_short_of_has_an_explained_case() -> None:
+    assert {case.rule for case in EXPLAINED} == EXPLAINED_RULES
+
+
+@pytest.mark.parametrize("case", EXPLAINED, ids=lambda case: case.id)
+def test_the_window_a_rule_leaves_short_gets_its_cause_and_words(
+    case: Case, scenario_dict, solve_checked
+) -> None:
+    assert case.why is not None
+    raw = scenario_dict(case.members, case.courses, case.sessions, **case.sections)
+    plan = solve_checked(load_scenario({**raw, "requirements": case.why.requirements}))
+    assert plan.status == Status.OPTIMAL
+    row = only_unmet(plan)
+    assert (row.member_id, row.cause) == (case.why.member, case.why.cause), row.reason
+    for words in case.why.words:
+        assert words in row.reason
 
 
 def test_no_session_in_the_window(scenario_dict, solve_checked):
@@ -87,203 +110,6 @@ def test_every_session_closed_counts_each_closure(scenario_dict, solve_checked):
     assert "1 outside the member's presence (2026-01-01/2026-11-30)" in row.reason
     assert "2 during the member's leave 2026-03-01/2026-04-30" in row.reason
     assert "1 in team OPS's blackout 2026-07-01/2026-08-31" in row.reason
-
-
-def test_history_closes_a_non_repeatable_course(scenario_dict, solve_checked):
-    scenario = load_scenario(
-        scenario_dict(
-            members=["A"],
-            courses=["c"],
-            sessions=[{"id": "S1", "course": "c", "start": "2026-06-01"}],
-            history=[{"member": "A", "course": "c", "date": "2026-01-15"}],
-            requirements=[needs("c", count=2)],
-        )
-    )
-    # A completed c in January (inside the horizon); c is not repeatable, so S1 is shut.
-    row = only_unmet(solve_checked(scenario))
-    assert row.cause == "ineligible"
-    assert "already completed on 2026-01-15" in row.reason
-
-
-def test_full_session(scenario_dict, solve_checked):
-    scenario = load_scenario(
-        scenario_dict(
-            members=["A", "B"],
-            courses=["c"],
-            sessions=[{"id": "S1", "course": "c", "start": "2026-06-01", "capacity": 1}],
-            requirements=[needs("c")],
-        )
-    )
-    # One seat, two members who need it: whoever is left out finds S1 full.
-    plan = solve_checked(scenario)
-    row = only_unmet(plan)
-    assert row.cause == "full"
-    assert "S1 is full (1 of 1)" in row.reason
-
-
-@pytest.mark.parametrize(
-    ("limit", "words"),
-    [
-        ({"max_days_per_year": 3}, "would exceed max_days_per_year 3 in 2026 (3 used by BIG)"),
-        ({"max_days_per_month": 4}, "would exceed max_days_per_month 4 in 2026-06 (3 used by BIG)"),
-        ({"max_hours_per_year": 30}, "would exceed max_hours_per_year 30 in 2026 (24 used by BIG)"),
-        (
-            {"max_sessions_per_year": 1},
-            "would exceed max_sessions_per_year 1 in 2026 (1 used by BIG)",
-        ),
-    ],
-)
-def test_member_cap_names_the_cap_and_what_uses_it(scenario_dict, solve_checked, limit, words):
-    scenario = load_scenario(
-        scenario_dict(
-            members=["A"],
-            courses=[{"id": "big", "hours": 24}, {"id": "small", "hours": 8}],
-            sessions=[
-                {"id": "BIG", "course": "big", "start": "2026-06-01", "end": "2026-06-03"},
-                {"id": "SMALL", "course": "small", "start": "2026-06-22", "end": "2026-06-23"},
-            ],
-            requirements=[needs("big", weight=5), needs("small")],
-            limits=[limit],
-        )
-    )
-    # The cap leaves room for one of the two; big weighs 5, so small stays unmet (1).
-    plan = solve_checked(scenario)
-    assert plan.objective["unmet"] == 1
-    row = only_unmet(plan)
-    assert (row.requirement_id, row.cause) == ("need_small", "member_caps")
-    assert f"SMALL {words}" in row.reason
-
-
-@pytest.mark.parametrize(
-    ("small_start", "limits", "cause", "words"),
-    [
-        ("2026-06-02", [], "overlap", "SMALL shares days with BIG"),
-        (
-            "2026-06-05",
-            [{"min_gap_days": 7}],
-            "min_gap",
-            "SMALL leaves 1 free day(s) to BIG, fewer than min_gap_days 7",
-        ),
-    ],
-)
-def test_clash_with_the_members_other_session(
-    scenario_dict, solve_checked, small_start, limits, cause, words
-):
-    scenario = load_scenario(
-        scenario_dict(
-            members=["A"],
-            courses=["big", "small"],
-            sessions=[
-                {"id": "BIG", "course": "big", "start": "2026-06-01", "end": "2026-06-03"},
-                {"id": "SMALL", "course": "small", "start": small_start},
-            ],
-            requirements=[needs("big", weight=5), needs("small")],
-            limits=limits,
-        )
-    )
-    # A can take only one of the two; big weighs more: small is unmet (1).
-    row = only_unmet(solve_checked(scenario))
-    assert (row.requirement_id, row.cause) == ("need_small", cause)
-    assert words in row.reason
-
-
-def test_team_cap_names_team_day_cap_and_who_is_away(scenario_dict, solve_checked):
-    scenario = load_scenario(
-        scenario_dict(
-            members=[{"id": "A", "team": "T07"}, {"id": "B", "team": "T07"}],
-            courses=["c"],
-            sessions=[{"id": "S1", "course": "c", "start": "2026-05-12"}],
-            team_limits=[{"teams": ["T07"], "max_away": 1}],
-            requirements=[needs("c")],
-        )
-    )
-    # T07 may send one person a day; one of A and B stays unmet.
-    plan = solve_checked(scenario)
-    row = only_unmet(plan)
-    other = "A" if row.member_id == "B" else "B"
-    assert row.cause == "team_cap"
-    assert f"S1: team T07 may have 1 away on 2026-05-12 and already has 1 ({other} in S1)" in (
-        row.reason
-    )
-
-
-def test_together_partner_who_cannot_come(scenario_dict, solve_checked):
-    scenario = load_scenario(
-        scenario_dict(
-            members=["A", {"id": "B", "unavailable": ["2026-06-01/2026-06-30"]}],
-            courses=["mentoring"],
-            sessions=[{"id": "M1", "course": "mentoring", "start": "2026-06-10"}],
-            together=[{"course": "mentoring", "members": ["A", "B"]}],
-            requirements=[needs("mentoring", who={"members": ["A"]})],
-        )
-    )
-    # A and B attend mentoring together or not at all; B is on leave in June.
-    row = only_unmet(solve_checked(scenario))
-    assert (row.member_id, row.cause) == ("A", "together")
-    assert "partner B cannot attend M1: during the member's leave 2026-06-01/2026-06-30" in (
-        row.reason
-    )
-
-
-def test_mix_share_of_a_running_session(scenario_dict, solve_checked):
-    scenario = load_scenario(
-        scenario_dict(
-            members=[{"id": "S", "category": "senior"}, "G1", "G2"],
-            courses=[
-                {
-                    "id": "c",
-                    "mix": [{"who": {"categories": ["senior"]}, "min_share": 0.5}],
-                }
-            ],
-            sessions=[{"id": "S1", "course": "c", "start": "2026-06-01"}],
-            requirements=[needs("c")],
-        )
-    )
-    # Half the seats taken must be seniors and there is one: S1 runs with S and one of the
-    # others; the third would make it 1 of 3.
-    plan = solve_checked(scenario)
-    row = only_unmet(plan)
-    assert row.cause == "mix"
-    assert "S1 would have 1 of 3 attendees matching categories: senior, below min_share 0.5" in (
-        row.reason
-    )
-
-
-def test_min_size_that_too_few_can_reach(scenario_dict, solve_checked):
-    scenario = load_scenario(
-        scenario_dict(
-            members=["A", "B", {"id": "C", "unavailable": ["2026-06-01"]}],
-            courses=["c"],
-            sessions=[{"id": "S1", "course": "c", "start": "2026-06-01", "min_size": 3}],
-            requirements=[needs("c")],
-        )
-    )
-    # S1 runs only with 3; C is on leave that day, so it cannot run: unmet 3.
-    plan = solve_checked(scenario)
-    assert plan.objective["unmet"] == 3
-    rows = {u.member_id: u for u in plan.unmet}
-    assert rows["A"].cause == "min_size"
-    assert "S1 does not run: it needs 3 attendees and only 2 could join" in rows["A"].reason
-    assert rows["C"].cause == "ineligible"
-
-
-def test_repeat_of_a_non_repeatable_course(scenario_dict, solve_checked):
-    scenario = load_scenario(
-        scenario_dict(
-            members=["A"],
-            courses=["c"],
-            sessions=[
-                {"id": "S26", "course": "c", "start": "2026-06-01"},
-                {"id": "S27", "course": "c", "start": "2027-06-01"},
-            ],
-            horizon=TWO_YEARS,
-            requirements=[needs("c", window="year")],
-        )
-    )
-    # c is needed every year but can be taken once: one year stays unmet.
-    row = only_unmet(solve_checked(scenario))
-    assert row.cause == "repeat"
-    assert "A already attends" in row.reason and "of non-repeatable course c" in row.reason
 
 
 def test_hours_window_says_what_is_planned_and_what_blocks(scenario_dict, solve_checked):
