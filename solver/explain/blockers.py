@@ -58,16 +58,17 @@ class Blockers:
         """Why the plan cannot add an eligible member to the session, first blocker first."""
         partners = self.partners.missing(member, session)
         adding = [member, *partners]
-        found = self.member_blocks.repeat(member, session)
-        found += self._seat_blocks(adding, session)
-        found += self.member_blocks.caps(member, session)
-        found += self.member_blocks.clashes(member, session)
-        found += self._team_blocks(adding, session)
-        found += self._partner_blocks(partners, session)
-        found += self._crowd_blocks(adding, session)
+        found = self.member_blocks.non_repeatable(member, session)
+        found += self._capacity_blocks(adding, session)
+        found += self.member_blocks.member_caps(member, session)
+        found += self.member_blocks.away_overlap_and_gap(member, session)
+        found += self._team_cap_blocks(adding, session)
+        found += self._together_blocks(partners, session)
+        found += self._mix_and_min_size_blocks(adding, session)
         return found
 
-    def _seat_blocks(self, adding: list[Member], session: Session) -> list[Block]:
+    def _capacity_blocks(self, adding: list[Member], session: Session) -> list[Block]:
+        """``capacity``: too few free seats for the members added (the cause ``full``)."""
         size = self.loads.size(session.id)
         free = session.capacity - size
         if free >= len(adding):
@@ -94,8 +95,8 @@ class Blockers:
             )
         ]
 
-    def _team_blocks(self, adding: list[Member], session: Session) -> list[Block]:
-        """The first day on which a team of the members added would go over its away cap."""
+    def _team_cap_blocks(self, adding: list[Member], session: Session) -> list[Block]:
+        """``team_cap``: the first day a team of the members added would go over its cap."""
         if not self.scenario.is_away(session):
             return []
         found = []
@@ -121,8 +122,8 @@ class Blockers:
                 break
         return found
 
-    def _partner_blocks(self, partners: list[Member], session: Session) -> list[Block]:
-        """A together partner who cannot come along: closed to them, or their own limits."""
+    def _together_blocks(self, partners: list[Member], session: Session) -> list[Block]:
+        """``together``: a partner who cannot come along: closed to them, or their own limits."""
         found = []
         for partner in partners:
             why = self.closures.of(partner, session) or self.member_blocks.of(partner, session)
@@ -138,8 +139,8 @@ class Blockers:
                 )
         return found
 
-    def _crowd_blocks(self, adding: list[Member], session: Session) -> list[Block]:
-        """Minimum size and mix shares of the session once the members are added."""
+    def _mix_and_min_size_blocks(self, adding: list[Member], session: Session) -> list[Block]:
+        """``mix`` shares and ``min_size`` of the session once the members are added."""
         attendees = [
             self.scenario.member_by_id[m] for m in self.loads.attendees.get(session.id, ())
         ]

@@ -39,12 +39,12 @@ class MemberBlocks:
     def of(self, member: Member, session: Session) -> list[Block]:
         """The blockers that belong to the member alone: repeat, caps, overlap and gap."""
         return (
-            self.repeat(member, session)
-            + self.caps(member, session)
-            + self.clashes(member, session)
+            self.non_repeatable(member, session)
+            + self.member_caps(member, session)
+            + self.away_overlap_and_gap(member, session)
         )
 
-    def repeat(self, member: Member, session: Session) -> list[Block]:
+    def non_repeatable(self, member: Member, session: Session) -> list[Block]:
         """A non-repeatable course the member already takes in another session."""
         course = self.scenario.course_of(session)
         if course.repeatable:
@@ -65,7 +65,7 @@ class MemberBlocks:
             )
         ]
 
-    def caps(self, member: Member, session: Session) -> list[Block]:
+    def member_caps(self, member: Member, session: Session) -> list[Block]:
         """The member caps that adding the session would exceed, naming what uses each."""
         return [
             cap_block(session, cap_name, cap, period, used, need, users())
@@ -111,7 +111,7 @@ class MemberBlocks:
             count = loads.sessions_year[who][year] if who in loads.sessions_year else 0
             yield ("max_sessions_per_year", limits.max_sessions_per_year, year, count, 1, that_year)
 
-    def clashes(self, member: Member, session: Session) -> list[Block]:
+    def away_overlap_and_gap(self, member: Member, session: Session) -> list[Block]:
         """Overlap with, or too short a gap to, the member's other away sessions."""
         if not self.scenario.is_away(session):
             return []
