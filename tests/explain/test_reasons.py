@@ -169,15 +169,19 @@ def test_dominant_cause_first_and_the_others_briefly(scenario_dict, solve_checke
     )
 
 
-def test_open_session_says_the_plan_is_not_optimal(scenario_dict, solve_checked):
-    scenario = load_scenario(
-        scenario_dict(
-            members=["A"],
-            courses=["c"],
-            sessions=[{"id": "S1", "course": "c", "start": "2026-06-01"}],
-            requirements=[needs("c")],
-        )
+@pytest.fixture
+def one_session_raw(scenario_dict):
+    """A needs c, and S1 is c's one session: nothing keeps A from it."""
+    return scenario_dict(
+        members=["A"],
+        courses=["c"],
+        sessions=[{"id": "S1", "course": "c", "start": "2026-06-01"}],
+        requirements=[needs("c")],
     )
+
+
+def test_open_session_says_the_plan_is_not_optimal(one_session_raw):
+    scenario = load_scenario(one_session_raw)
     # A hand-made empty plan: S1 is open and nothing blocks A.
     report = check_plan(scenario, [])
     [row] = explain_unmet(scenario, [], report.unmet)
@@ -187,16 +191,8 @@ def test_open_session_says_the_plan_is_not_optimal(scenario_dict, solve_checked)
     assert "the solve stopped before it was proven optimal" in row.reason
 
 
-def test_open_session_when_the_objective_ranks_another_term_first(scenario_dict, solve_checked):
-    scenario = load_scenario(
-        scenario_dict(
-            members=["A"],
-            courses=["c"],
-            sessions=[{"id": "S1", "course": "c", "start": "2026-06-01"}],
-            requirements=[needs("c")],
-            objective=["attendances", "unmet"],
-        )
-    )
+def test_open_session_when_the_objective_ranks_another_term_first(one_session_raw, solve_checked):
+    scenario = load_scenario({**one_session_raw, "objective": ["attendances", "unmet"]})
     # Fewest attendances first: the optimum attends nothing and leaves A unmet.
     plan = solve_checked(scenario)
     assert plan.status == Status.OPTIMAL
