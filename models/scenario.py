@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable
 from functools import cached_property
-from typing import Annotated, Any, Literal, Protocol, TypeVar
+from typing import Annotated, Any, ClassVar, Literal, Protocol, TypeAlias, TypeVar
 
 from pydantic import (
     BaseModel,
@@ -339,6 +339,26 @@ class Horizon(Item):
         return DateRange(self.start, self.end)
 
 
+class _Identified(Protocol):
+    @property
+    def id(self) -> str: ...
+
+
+_ItemT = TypeVar("_ItemT", bound=_Identified)
+
+
+# A scenario's look-up by id of one of its lists.
+Lookup: TypeAlias = cached_property[dict[str, _ItemT]]
+
+
+def _by_id(items: Callable[[Scenario], list[_ItemT]]) -> Lookup[_ItemT]:
+    """A scenario's look-up by id of one of its lists, made once and kept.
+
+    Ids are unique once the scenario is validated (``models.validate``).
+    """
+    return cached_property(lambda scenario: {item.id: item for item in items(scenario)})
+
+
 class Scenario(BaseModel):
     """A whole scenario, loaded and type-checked (see ``models.loader``)."""
 
@@ -364,21 +384,11 @@ class Scenario(BaseModel):
     units: list[UnitName] = Field(default_factory=list)
     teams: list[TeamName] = Field(default_factory=list)
 
-    @cached_property
-    def member_by_id(self) -> dict[str, Member]:
-        return _by_id(self.members)
-
-    @cached_property
-    def course_by_id(self) -> dict[str, Course]:
-        return _by_id(self.courses)
-
-    @cached_property
-    def session_by_id(self) -> dict[str, Session]:
-        return _by_id(self.sessions)
-
-    @cached_property
-    def requirement_by_id(self) -> dict[str, Requirement]:
-        return _by_id(self.requirements)
+    # Look-ups by id, made on first use and kept (``forget_lookups`` drops them).
+    member_by_id: ClassVar[Lookup[Member]] = _by_id(lambda s: s.members)
+    course_by_id: ClassVar[Lookup[Course]] = _by_id(lambda s: s.courses)
+    session_by_id: ClassVar[Lookup[Session]] = _by_id(lambda s: s.sessions)
+    requirement_by_id: ClassVar[Lookup[Requirement]] = _by_id(lambda s: s.requirements)
 
     @cached_property
     def unit_names(self) -> dict[str, str]:
@@ -414,16 +424,3 @@ class Scenario(BaseModel):
 
     def is_away(self, session: Session) -> bool:
         return self.course_by_id[session.course].away
-
-
-class _Identified(Protocol):
-    @property
-    def id(self) -> str: ...
-
-
-_ItemT = TypeVar("_ItemT", bound=_Identified)
-
-
-def _by_id(items: Iterable[_ItemT]) -> dict[str, _ItemT]:
-    """A look-up by id; ids are unique once the scenario is validated (``models.validate``)."""
-    return {item.id: item for item in items}
