@@ -5,8 +5,8 @@ reads (members, sessions, team, day and cap), and, for several, that every rule 
 needed: the scenario with any one of them taken out has a plan, which the checker holds
 to every other rule. The strict conflict of each rule family comes from the per-rule cases
 (``tests/rule_cases``): a case's scenario with its ``Why``'s requirements made strict.
-Pinned rows that break a rule are the scenarios of this file. The horizon is the year 2026
-(``scenario_dict``).
+So does the conflict of each rule broken by pinned rows: a case's scenario with the rows of
+its bad plan pinned. The horizon is the year 2026 (``scenario_dict``).
 """
 
 from __future__ import annotations
@@ -31,14 +31,6 @@ from solver.output import plan_summary
 
 QUICK = SolveOptions(time_limit=5, workers=1)
 QUICK_RUN = ("--time-limit", "5", "--quiet")  # the same on the command line
-
-ROTATION = {
-    "id": "rotation-2026-03",
-    "course": "rotation",
-    "start": "2026-03-02",
-    "end": "2026-03-04",
-}
-
 
 def pin(member: str, session: str) -> dict[str, str]:
     return {"member": member, "session": session}
@@ -129,27 +121,31 @@ def test_a_strict_window_a_rule_leaves_short_is_a_conflict_naming_the_rule(
     assert any(all(words in line for words in case.why.words) for line in mine), windows
 
 
-# -- pinned rows that break a cap ------------------------------------------------------------
+# -- pinned rows that break a rule: the per-rule cases -------------------------------------
+
+
+def pinned_bad_plan(case: Case, scenario_dict) -> dict[str, Any]:
+    """The case's scenario with the rows of its bad plan pinned."""
+    raw = scenario_dict(case.members, case.courses, case.sessions, **case.sections)
+    pins = [pin(member, session) for member, session in dict.fromkeys(case.bad)]
+    return {**raw, "pinned": raw.get("pinned", []) + pins}
+
+
+def case_named(name: str) -> Case:
+    return next(case for case in CASES if case.id == name)
+
+
+@pytest.mark.parametrize(
+    "case", [c for c in CASES if c.conflict_if_pinned is not None], ids=lambda case: case.id
+)
+def test_pinned_rows_that_break_a_rule_are_a_conflict_naming_it(case: Case, scenario_dict) -> None:
+    assert conflicts_of(pinned_bad_plan(case, scenario_dict)) == case.conflict_if_pinned
 
 
 @pytest.fixture
 def team_cap_raw(scenario_dict) -> dict[str, Any]:
-    # T07 may have one member away a day; two of its three members are pinned to the same
-    # three-day rotation session.
-    return scenario_dict(
-        members=[{"id": m, "team": "T07"} for m in ("M0012", "M0044", "M0050")],
-        courses=["rotation"],
-        sessions=[ROTATION],
-        team_limits=[{"teams": ["T07"], "max_away": 1}],
-        pinned=[pin("M0012", "rotation-2026-03"), pin("M0044", "rotation-2026-03")],
-    )
-
-
-def test_two_pinned_members_over_the_team_cap(team_cap_raw) -> None:
-    assert conflicts_of(team_cap_raw) == [
-        "team T07 may have 1 away on 2026-03-02 (max_away), but pinned members M0012 and "
-        "M0044 both attend rotation-2026-03"
-    ]
+    # Team U1 may have one member away a day; A and B are pinned to the same session S1.
+    return pinned_bad_plan(case_named("team_cap"), scenario_dict)
 
 
 def test_each_rule_of_the_team_cap_conflict_is_needed(team_cap_raw, solve_checked) -> None:
@@ -158,121 +154,16 @@ def test_each_rule_of_the_team_cap_conflict_is_needed(team_cap_raw, solve_checke
     )
 
 
-def test_a_team_share_cap_names_the_share_and_the_team_size(scenario_dict) -> None:
-    # 0.3 of 5 members floors to 1 away a day; M1 and M2 are pinned to two sessions that
-    # share 03-04 (M3 is pinned elsewhere, so no cap is broken on the other days).
-    raw = scenario_dict(
-        members=[{"id": f"M{i}", "team": "T1"} for i in range(1, 6)],
-        courses=["a", "b"],
-        sessions=[
-            {"id": "A1", "course": "a", "start": "2026-03-02", "end": "2026-03-04"},
-            {"id": "B1", "course": "b", "start": "2026-03-04", "end": "2026-03-05"},
-            {"id": "B2", "course": "b", "start": "2026-06-01"},
-        ],
-        team_limits=[{"max_away_share": 0.3}],
-        pinned=[pin("M1", "A1"), pin("M2", "B1"), pin("M3", "B2")],
-    )
-    assert conflicts_of(raw) == [
-        "team T1 may have 1 away on 2026-03-04 (max_away_share 0.3 of 5 members), but pinned "
-        "members M1 (A1) and M2 (B1) are both away that day"
-    ]
+def test_each_rule_of_the_days_conflict_is_needed(scenario_dict, solve_checked) -> None:
+    # A may be away 3 days a year and is pinned to two sessions of two days.
+    raw = pinned_bad_plan(case_named("max_days_per_year"), scenario_dict)
+    assert_each_rule_needed(raw, solve_checked, [("pinned", 0), ("pinned", 1), ("limits", None)])
 
 
-@pytest.fixture
-def days_raw(scenario_dict) -> dict[str, Any]:
-    # M1 may be away 8 days a year and is pinned to two five-day sessions.
-    return scenario_dict(
-        members=["M1", "M2"],
-        courses=[{"id": "rotation", "hours": 8, "repeatable": True}],
-        sessions=[
-            {"id": "S1", "course": "rotation", "start": "2026-03-02", "end": "2026-03-06"},
-            {"id": "S2", "course": "rotation", "start": "2026-05-04", "end": "2026-05-08"},
-        ],
-        limits=[{"who": {"members": ["M1"]}, "max_days_per_year": 8}],
-        pinned=[pin("M1", "S1"), pin("M1", "S2")],
-    )
-
-
-def test_a_pinned_member_over_max_days_per_year(days_raw) -> None:
-    assert conflicts_of(days_raw) == [
-        "M1 may be away at most 8 days in 2026 (max_days_per_year), but is pinned to S1 "
-        "(5 days) and S2 (5 days), 10 in all"
-    ]
-
-
-def test_each_rule_of_the_days_conflict_is_needed(days_raw, solve_checked) -> None:
-    assert_each_rule_needed(
-        days_raw, solve_checked, [("pinned", 0), ("pinned", 1), ("limits", None)]
-    )
-
-
-@pytest.fixture
-def capacity_raw(scenario_dict) -> dict[str, Any]:
-    # Three members pinned to a session with two seats.
-    return scenario_dict(
-        members=["A", "B", "C"],
-        courses=["c"],
-        sessions=[{"id": "S1", "course": "c", "start": "2026-03-02", "capacity": 2}],
-        pinned=[pin("A", "S1"), pin("B", "S1"), pin("C", "S1")],
-    )
-
-
-def test_capacity_exceeded_by_pinned_rows(capacity_raw) -> None:
-    assert conflicts_of(capacity_raw) == [
-        "session S1 holds 2, but 3 members are pinned to it: A, B and C"
-    ]
-
-
-def test_each_pinned_row_over_capacity_is_needed(capacity_raw, solve_checked) -> None:
-    assert_each_rule_needed(capacity_raw, solve_checked, [("pinned", i) for i in range(3)])
-
-
-@pytest.mark.parametrize(
-    ("sessions", "sections", "expected"),
-    [
-        pytest.param(
-            [
-                {"id": "S1", "course": "c", "start": "2026-03-02", "end": "2026-03-04"},
-                {"id": "S2", "course": "d", "start": "2026-03-04"},
-            ],
-            {"pinned": [pin("A", "S1"), pin("A", "S2")]},
-            "A is pinned to S1 and S2, which are both away on 2026-03-04: a member attends "
-            "one away session a day",
-            id="overlap",
-        ),
-        pytest.param(
-            [
-                {"id": "S1", "course": "c", "start": "2026-03-02"},
-                {"id": "S2", "course": "c", "start": "2026-09-07"},
-            ],
-            {"pinned": [pin("A", "S1"), pin("A", "S2")]},
-            "A is pinned to S1 and S2, but course c may be taken only once",
-            id="non-repeatable",
-        ),
-        pytest.param(
-            [
-                {"id": "S1", "course": "c", "start": "2026-03-02", "end": "2026-03-04"},
-                {"id": "S2", "course": "d", "start": "2026-03-08"},
-            ],
-            {"pinned": [pin("A", "S1"), pin("A", "S2")], "limits": [{"min_gap_days": 7}]},
-            "A needs 7 free days between away sessions (min_gap_days), but is pinned to S1 "
-            "ending 2026-03-04 and S2 starting 2026-03-08: 3 free days",
-            id="min-gap",
-        ),
-        pytest.param(
-            [{"id": "S1", "course": "c", "start": "2026-03-02", "min_size": 3}],
-            {"pinned": [pin("A", "S1")]},
-            "session S1 runs only with at least 3 attendees (min_size), but A is pinned to it "
-            "and only 2 members may attend it",
-            id="min-size",
-        ),
-    ],
-)
-def test_pinned_rows_against_a_member_or_session_rule(
-    scenario_dict, sessions, sections, expected
-) -> None:
-    raw = scenario_dict(members=["A", "B"], courses=["c", "d"], sessions=sessions, **sections)
-    assert conflicts_of(raw) == [expected]
+def test_each_pinned_row_over_capacity_is_needed(scenario_dict, solve_checked) -> None:
+    # Two members pinned to a session with one seat.
+    raw = pinned_bad_plan(case_named("capacity"), scenario_dict)
+    assert_each_rule_needed(raw, solve_checked, [("pinned", 0), ("pinned", 1)])
 
 
 # -- mix and together ------------------------------------------------------------------------
@@ -491,8 +382,8 @@ def test_solve_prints_the_conflict_writes_nothing_and_exits_1(tmp_path: Path, te
     )
     assert result.exit_code == 1, result.output
     assert (
-        "conflict: team T07 may have 1 away on 2026-03-02 (max_away), but pinned members "
-        "M0012 and M0044 both attend rotation-2026-03"
+        "conflict: team U1 may have 1 away on 2026-03-02 (max_away), but pinned members A and "
+        "B both attend S1"
     ) in result.stdout
     assert not out.exists()
 

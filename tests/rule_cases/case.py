@@ -75,6 +75,10 @@ class Case:
     courses: list[Any] = field(default_factory=lambda: ["c"])
     sections: dict[str, Any] = field(default_factory=dict)
     label: str = ""
+    # The conflict, sentence by sentence, of the scenario with the bad plan's rows pinned;
+    # None where it has a plan all the same, or is rejected on loading (a row pinned to a
+    # session its member may not attend).
+    conflict_if_pinned: list[str] | None = None
     why: Why | None = None
 
     @property

@@ -11,6 +11,10 @@ CASES = [
         sections={"team_limits": [{"max_away": 1}]},
         bad=[("A", "S1"), ("B", "S1")],
         good=[("A", "S1"), ("B", "S2")],
+        conflict_if_pinned=[
+            "team U1 may have 1 away on 2026-03-02 (max_away), but pinned members A and B both "
+            "attend S1",
+        ],
         why=Why(
             # A weighs more, so B is the one left out of S1, the only session in the window.
             [
@@ -32,6 +36,10 @@ CASES = [
         sections={"team_limits": [{"max_away_share": 0.5}]},
         bad=[("A", "S1"), ("B", "S2")],
         good=[("A", "S1"), ("C", "S2")],
+        conflict_if_pinned=[
+            "team U1 may have 1 away on 2026-03-03 (max_away_share 0.5 of 3 members), but pinned "
+            "members A (S1) and B (S2) are both away that day",
+        ],
         label="team-cap-share",
     ),
     Case(
@@ -40,6 +48,10 @@ CASES = [
         sections={"together": [{"course": "c", "members": ["A", "B"]}]},
         bad=[("A", "S1"), ("B", "S2")],
         good=[("A", "S1"), ("B", "S1")],
+        conflict_if_pinned=[
+            "A and B must attend course c together, and A is pinned to S1",
+            "B is pinned to S2 (course c, 2026-06-01)",
+        ],
     ),
     Case(
         "together",

@@ -17,6 +17,10 @@ CASES = [
         courses=["c", "c2", NON_AWAY],
         bad=[("A", "S1"), ("A", "S2")],
         good=[("A", "S1"), ("A", "S3")],
+        conflict_if_pinned=[
+            "A is pinned to S1 and S2, which are both away on 2026-03-04: a member attends one "
+            "away session a day",
+        ],
         why=Why(
             # c weighs more, so A takes S1 and c2's S2 clashes with it.
             [needs(who=of("A"), weight=5), needs("c2", "r2", who=of("A"))],
@@ -33,6 +37,10 @@ CASES = [
         sections={"limits": [{"who": {}, "min_gap_days": 3}]},
         bad=[("A", "S1"), ("A", "S2")],
         good=[("A", "S1"), ("A", "S3")],
+        conflict_if_pinned=[
+            "A needs 3 free days between away sessions (min_gap_days), but is pinned to S1 "
+            "ending 2026-03-02 and S2 starting 2026-03-05: 2 free days",
+        ],
         why=Why(
             # Three completions asked; S2 is too close to S1 and to S3.
             [needs(who=of("A"), count=3)],
@@ -46,6 +54,9 @@ CASES = [
         [session("S1", "2026-03-02"), session("S2", "2026-06-01")],
         bad=[("A", "S1"), ("A", "S2")],
         good=[("A", "S1"), ("B", "S2")],
+        conflict_if_pinned=[
+            "A is pinned to S1 and S2, but course c may be taken only once",
+        ],
         why=Why(
             [needs(who=of("A"), count=2)],
             "repeat",
@@ -84,6 +95,10 @@ CASES = [
         sections={"limits": [{"who": {}, "max_days_per_year": 3}]},
         bad=[("A", "S1"), ("A", "S2")],
         good=[("A", "S1"), ("A", "S3")],
+        conflict_if_pinned=[
+            "A may be away at most 3 days in 2026 (max_days_per_year), but is pinned to S1 (2 "
+            "days) and S2 (2 days), 4 in all",
+        ],
         why=Why(
             [needs(who=of("A"), count=2)],
             "member_caps",
@@ -98,6 +113,10 @@ CASES = [
         sections={"limits": [{"who": {}, "max_days_per_month": 2}]},
         bad=[("A", "S1")],
         good=[("A", "S2")],
+        conflict_if_pinned=[
+            "A may be away at most 2 days in 2026-03 (max_days_per_month), but is pinned to S1 "
+            "(3 days), 3 in all",
+        ],
         why=Why(
             [needs(who=of("A"), window=in_("2026-03-01", "2026-03-05"))],
             "member_caps",
@@ -117,6 +136,10 @@ CASES = [
         },
         bad=[("A", "S1"), ("A", "S2")],
         good=[("A", "S1"), ("A", "S3")],
+        conflict_if_pinned=[
+            "A may take at most 10 class hours in 2026 (max_hours_per_year), but is pinned to S1 "
+            "(8 class hours) and S2 (8 class hours), 16 in all",
+        ],
         why=Why(
             [needs(who=of("A"), count=2, window=in_("2026-01-01", "2026-12-31"))],
             "member_caps",
@@ -135,6 +158,10 @@ CASES = [
         sections={"limits": [{"who": {}, "max_sessions_per_year": 1}]},
         bad=[("A", "S1"), ("A", "S2")],
         good=[("A", "S1"), ("B", "S2")],
+        conflict_if_pinned=[
+            "A may attend at most 1 sessions in 2026 (max_sessions_per_year), but is pinned to "
+            "S1 (1 sessions) and S2 (1 sessions), 2 in all",
+        ],
         why=Why(
             [needs("remote", who=of("A"), count=2)],
             "member_caps",

@@ -32,6 +32,9 @@ CASES = [
         sections={"pinned": [{"member": "A", "session": "S1"}]},
         bad=[("A", "S2")],
         good=[("A", "S1")],
+        conflict_if_pinned=[
+            "A is pinned to S1 and S2, but course c may be taken only once",
+        ],
     ),
     Case(
         "strict",

@@ -10,6 +10,9 @@ CASES = [
         [session("S1", "2026-03-02", capacity=1)],
         bad=[("A", "S1"), ("B", "S1")],
         good=[("A", "S1")],
+        conflict_if_pinned=[
+            "session S1 holds 1, but 2 members are pinned to it: A and B",
+        ],
         why=Why(
             # A weighs more, so B is the one left out.
             [needs(who=of("A"), weight=2), needs(rid="r2", who=of("B"))],
@@ -33,6 +36,10 @@ CASES = [
         members=["A", "B", {"id": "C", "unavailable": ["2026-06-01"]}],
         bad=[("A", "S1"), ("B", "S1")],
         good=[],
+        conflict_if_pinned=[
+            "session S1 runs only with at least 3 attendees (min_size), but A is pinned to it "
+            "and only 2 members may attend it",
+        ],
         label="min-size-too-few",
         why=Why(
             [needs(who=of("A"))],
@@ -51,15 +58,22 @@ CASES = [
         members=[{"id": "A", "category": "near_retirement"}, "B", "C"],
         bad=[("A", "S1"), ("B", "S1"), ("C", "S1")],
         good=[("A", "S1"), ("B", "S1")],
+        conflict_if_pinned=[
+            "course c needs at least 50% of each running session to be {categories: "
+            "near_retirement} (mix), but B and C are pinned to S1 and 0 of them match; S1 holds "
+            "10, and 1 other member who matches may attend it",
+        ],
         label="mix-min-share",
         why=Why(
             # A and B weigh more: S1 runs with them, and C would make it 1 of 3.
             [needs(who=of("A", "B"), weight=2), needs(rid="r2", who=of("C"))],
             "mix",
             (
-                "S1 would have 1 of 3 attendees matching categories: near_retirement, below min_share 0.5",
+                "S1 would have 1 of 3 attendees matching categories: near_retirement, below "
+                "min_share 0.5",
             ),
-            "course c needs at least 50% of each running session to be {categories: near_retirement} (mix)",
+            "course c needs at least 50% of each running session to be {categories: "
+            "near_retirement} (mix)",
             member="C",
         ),
     ),
@@ -71,6 +85,11 @@ CASES = [
         members=[{"id": "A", "tier": "middle"}, {"id": "B", "tier": "middle"}, "C"],
         bad=[("A", "S1"), ("B", "S1"), ("C", "S1")],
         good=[("A", "S1"), ("C", "S1")],
+        conflict_if_pinned=[
+            "course c needs at most 50% of each running session to be {tiers: middle} (mix), but "
+            "A and B are pinned to S1 and 2 of them match; S1 holds 10, and 1 other member who "
+            "does not match may attend it",
+        ],
         label="mix-max-share",
         why=Why(
             # A and C weigh more: S1 runs with them, and B would make it 2 of 3.
