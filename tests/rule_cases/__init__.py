@@ -10,7 +10,9 @@ A case of a rule that can leave a window short also says why (``Why``): with its
 requirements added, the reasons' tests (``tests/explain/test_reasons.py``) hold that the
 one unmet window gets that cause and those words, and the conflicts' tests
 (``tests/explain/test_conflicts.py``) that the scenario made strict has no plan and its
-conflict tells the same words and names the rule.
+conflict tells the same words and names the rule. A case whose bad plan, pinned, leaves
+the scenario without a plan gives that conflict (``conflict_if_pinned``), which the
+conflicts' tests hold too.
 
 The cases sit in one module per rule family, named as the checker's module of that family
 (``plan_rows``, ``eligibility``, ``session_rules``, ``member_rules``, ``group_rules``). A
