@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from models import Scenario, Session, requirement_windows
 
-EPSILON = 1e-9
+from .plan_index import EPSILON
 
 
 @dataclass(frozen=True)
