@@ -32,6 +32,7 @@ from solver.output import plan_summary
 QUICK = SolveOptions(time_limit=5, workers=1)
 QUICK_RUN = ("--time-limit", "5", "--quiet")  # the same on the command line
 
+
 def pin(member: str, session: str) -> dict[str, str]:
     return {"member": member, "session": session}
 
