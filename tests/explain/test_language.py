@@ -109,23 +109,25 @@ def _reason(plan: Plan, member: str, requirement: str) -> str:
     return row.reason
 
 
-def test_a_window_cut_by_joining_says_the_member_joins(branch, solve_checked):
-    plan = solve_checked(branch)
-    # E03's 2026 window is cut to 2026-09-01/2026-12-31: no rotation session starts in it.
-    reason = _reason(plan, "E03", "rotate")
-    assert reason == (
-        "no session of rotation starts in 2026-09-01/2026-12-31; the window is shorter than "
-        "2026-01-01/2026-12-31: it starts on 2026-09-01, when E03 joins"
-    )
-
-
-def test_a_window_cut_by_leaving_says_the_member_leaves(branch, solve_checked):
-    plan = solve_checked(branch)
-    reason = _reason(plan, "E04", "rotate")
-    assert reason == (
-        "no session of rotation starts in 2026-01-01/2026-03-31; the window is shorter than "
-        "2026-01-01/2026-12-31: it ends on 2026-03-31, when E04 leaves (available_until)"
-    )
+@pytest.mark.parametrize(
+    ("member", "expected"),
+    [
+        # E03's 2026 window is cut to 2026-09-01/2026-12-31: no rotation session starts in it.
+        (
+            "E03",
+            "no session of rotation starts in 2026-09-01/2026-12-31; the window is shorter than "
+            "2026-01-01/2026-12-31: it starts on 2026-09-01, when E03 joins",
+        ),
+        (
+            "E04",
+            "no session of rotation starts in 2026-01-01/2026-03-31; the window is shorter than "
+            "2026-01-01/2026-12-31: it ends on 2026-03-31, when E04 leaves (available_until)",
+        ),
+    ],
+    ids=["joining", "leaving"],
+)
+def test_a_window_cut_by_joining_or_leaving_says_so(branch, solve_checked, member, expected):
+    assert _reason(solve_checked(branch), member, "rotate") == expected
 
 
 def test_a_window_of_the_whole_span_says_nothing_of_cuts(branch, solve_checked):
