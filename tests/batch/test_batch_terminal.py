@@ -13,6 +13,7 @@ from solver.batch import (
     BatchResult,
     LogBatchProgress,
     RichBatchProgress,
+    Row,
     batch_options,
     closing_line,
     run_batch_shown,
@@ -37,7 +38,7 @@ def test_fewer_than_one_worker_or_thread_is_bad_input(tmp_path, counts):
 
 
 def _result(tmp_path: Path, interrupted: bool = False) -> BatchResult:
-    rows = [
+    rows: list[Row] = [
         {"unit": "north", "status": "OPTIMAL", "members": 3, "seconds": 0.4},
         {"unit": "broken", "status": "INVALID", "error": "broken.yaml: no such course"},
     ]
