@@ -8,17 +8,21 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
 
+import solver
 from models import RotaplanError, load_scenario
 from models.loader import LoadedScenario
-from solver.output import NoPlanError, ReaderMayLeave
+
+# Both load their modules on first use: a command loads only what it calls (and
+# ``timetable``, ``report`` and ``explain`` never load CP-SAT).
+from solver import explain as explaining
+from solver import output
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from models import Scenario
 
 
@@ -26,8 +30,8 @@ class _Rotaplan(click.Group):
     """The command group: the one place where rotaplan's errors become messages and codes."""
 
     def invoke(self, ctx: click.Context) -> object:
-        if not isinstance(sys.stdout, ReaderMayLeave):
-            sys.stdout = ReaderMayLeave(sys.stdout)
+        if not isinstance(sys.stdout, output.ReaderMayLeave):
+            sys.stdout = output.ReaderMayLeave(sys.stdout)
         try:
             return super().invoke(ctx)
         except RotaplanError as error:
@@ -149,9 +153,7 @@ def validate(scenario: str, strict_values: bool) -> None:
 
     Example: rotaplan validate scenarios/tutorial/scenario.yaml --strict-values
     """
-    from solver.output import overview_lines
-
-    _say(overview_lines(_load(scenario, strict_values), scenario))
+    _say(output.overview_lines(_load(scenario, strict_values), scenario))
 
 
 @main.command()
@@ -167,14 +169,13 @@ def check(scenario: str, plan_dir: str, limit: int) -> None:
     Example: rotaplan check scenarios/tutorial/scenario.yaml plan
     """
     from checker import check_plan, read_assignments
-    from solver.output import check_lines
 
     loaded = _load(scenario)
     pairs = read_assignments(plan_dir)
     report = check_plan(loaded, pairs)
-    _say(check_lines(loaded, report, len(set(pairs)), limit))
+    _say(output.check_lines(loaded, report, len(set(pairs)), limit))
     if report.violations:
-        raise NoPlanError()  # the lines above said why
+        raise output.NoPlanError()  # the lines above said why
 
 
 @main.command()
@@ -208,15 +209,12 @@ def solve(
 
     Example: rotaplan solve scenarios/company/scenario.yaml --out plan --timetables xlsx,ics
     """
-    from solver import SolveOptions, output
-    from solver import solve as run_solve
-
     formats = output.timetable_formats(timetables)
     output.ensure_ours(out_dir)  # before minutes of solving, not after
     loaded = _load(scenario)
-    options = SolveOptions(**run)  # --time-limit, --workers, --seed
+    options = solver.SolveOptions(**run)  # --time-limit, --workers, --seed
     with output.showing_progress(options, quiet, lang):
-        plan = run_solve(loaded, options)
+        plan = solver.solve(loaded, options)
     output.write_and_tell(plan, out_dir, click.echo, lang=lang)
     if formats:
         click.echo(output.write_plan_timetables(plan, out_dir, formats, lang))
@@ -286,8 +284,6 @@ def generate(
     Example: rotaplan generate scenarios/company --members 2024 --years 5 --seed 2025
     Example: rotaplan generate units/u1 --family unit --seed 1 --team-size 3-6
     """
-    from pathlib import Path
-
     from models.families import settings_for
     from models.generate import generate_scenario
     from solver.output.folder import staged_folder
@@ -348,9 +344,8 @@ def batch(
     Example: rotaplan batch units/ --out plans --scheduler tcp://scheduler:8786
     """
     from solver import batch as batching
-    from solver.output import ensure_ours
 
-    ensure_ours(out_dir)
+    output.ensure_ours(out_dir)
     # --workers, --scheduler, --time-limit, --threads-per-unit, --seed, --redo-feasible
     options = batching.batch_options(out_dir, timetables, **fields)
     units = batching.find_units(inputs, skip=options.out_dir)
@@ -361,7 +356,7 @@ def batch(
         for row in result.planned:
             _write_report(options.out_dir / row["unit"] / "plan", lang, row["scenario"])
     if result.exit_code:
-        raise NoPlanError()  # the summary said which units have none
+        raise output.NoPlanError()  # the summary said which units have none
 
 
 @main.command()
@@ -403,16 +398,12 @@ def timetable(
 
     Example: rotaplan timetable plan --year 2026 --lang zh
     """
-    from pathlib import Path
-
-    from solver.output import recorded_scenario, timetable_pairs, write_year_timetable
-
     plan = Path(plan_dir)
-    loaded = _load(scenario_path or recorded_scenario(plan))
-    pairs = timetable_pairs(loaded, plan)
+    loaded = _load(scenario_path or output.recorded_scenario(plan))
+    pairs = output.timetable_pairs(loaded, plan)
     out = Path(out_path) if out_path else plan / "timetables"
     # --year, --unit, --format, --per, --lang
-    written = write_year_timetable(loaded, pairs, out=out, **layout)
+    written = output.write_year_timetable(loaded, pairs, out=out, **layout)
     _say([f"timetable written to {path}" for path in written])
 
 
@@ -490,13 +481,12 @@ def replan(
 
     Example: rotaplan replan scenario.yaml --previous plan-2025 --from 2026-01-01 --out plan-2026
     """
-    from solver import SolveOptions, output
     from solver import replan as replanning
 
     output.ensure_ours(out_dir)  # before minutes of solving, not after
     from_date = replanning.first_day(from_text)
     loaded = _load(scenario)
-    options = SolveOptions(**run)  # --time-limit, --workers, --seed
+    options = solver.SolveOptions(**run)  # --time-limit, --workers, --seed
     previous = replanning.read_previous_plan(previous_dir, completed)
     with output.showing_progress(options, quiet, lang):
         plan, changes = replanning.replan_previous(loaded, previous, from_date, options)
@@ -551,16 +541,14 @@ def explain(
 
     Example: rotaplan explain scenario.yaml --requirement rotate --plan plan --suggest --lang zh
     """
-    from solver.explain import Explainer, SuggestOptions, explanation_lines, read_plan
-
     if suggest and plan_dir is None:
         raise click.UsageError("--suggest needs --plan")
     loaded = _load(scenario)
-    explainer = Explainer(loaded, read_plan(plan_dir) if plan_dir else None, lang)
-    suggestions = (
-        SuggestOptions(**what_if) if suggest else None
-    )  # --max-variants, --variant-time, --workers
-    _say(explanation_lines(explainer, member_id, requirement_id, suggestions, lang))
+    plan = explaining.read_plan(plan_dir) if plan_dir else None
+    explainer = explaining.Explainer(loaded, plan, lang)
+    # --max-variants, --variant-time and --workers: how much what-if solving to do
+    suggestions = explaining.SuggestOptions(**what_if) if suggest else None
+    _say(explaining.explanation_lines(explainer, member_id, requirement_id, suggestions, lang))
 
 
 if __name__ == "__main__":
