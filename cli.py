@@ -236,16 +236,15 @@ STRUCTURE_OPTIONS = (
 )
 
 
-def structure_options(command: Callable) -> Callable:
-    """The structure knobs of ``generate``, each overriding the family's value.
-
-    They are read as text and checked by ``models.families``, so that a bad value is one
-    line and exit code 2 like every other invalid input.
-    """
-    for name, metavar, text in reversed(STRUCTURE_OPTIONS):
-        flag = "--" + name.replace("_", "-")
-        command = click.option(flag, name, metavar=metavar, default=None, help=text)(command)
-    return command
+# The structure knobs of ``generate``, each overriding the family's value. They are read as
+# text and checked by ``models.families``, so that a bad value is one line and exit code 2
+# like every other invalid input.
+structure_options = _option_set(
+    *(
+        click.option("--" + name.replace("_", "-"), name, metavar=metavar, default=None, help=text)
+        for name, metavar, text in STRUCTURE_OPTIONS
+    )
+)
 
 
 @main.command()

@@ -33,7 +33,8 @@ def batch_options(out_dir: str | Path, timetables: str, **fields: Any) -> BatchO
     Raises
     ------
     BatchInputError
-        When ``workers`` or ``threads_per_unit`` is given below 1.
+        When ``workers`` is given below 1, or ``threads_per_unit`` below 0 (0, like
+        None, gives the default: one thread, or the Dask workers' resource).
     """
     formats = tuple(f.strip() for f in timetables.split(",") if f.strip() not in ("", "none"))
     options = BatchOptions(out_dir=Path(out_dir), timetables=formats, **fields)
