@@ -46,6 +46,10 @@ from .task import TaskRunner as TaskRunner
 from .task import UnitTask as UnitTask
 from .task import run_unit as run_unit
 from .task import write_unit_timetables as write_unit_timetables
+from .terminal import batch_options as batch_options
+from .terminal import closing_line as closing_line
+from .terminal import run_batch_shown as run_batch_shown
+from .terminal import show_summary as show_summary
 from .units import BatchInputError as BatchInputError
 from .units import BatchUnit as BatchUnit
 from .units import find_units as find_units

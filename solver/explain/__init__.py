@@ -15,6 +15,7 @@ if TYPE_CHECKING:
     from .closing import written_lines as written_lines
     from .conflicts import find_conflicts as find_conflicts
     from .explainer import Explainer as Explainer
+    from .explanation import explanation_lines as explanation_lines
     from .messages import CATALOGUE as CATALOGUE
     from .messages import LANGUAGES as LANGUAGES
     from .messages import Note as Note
@@ -40,6 +41,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
         ),
         "conflicts": ("find_conflicts",),
         "explainer": ("Explainer",),
+        "explanation": ("explanation_lines",),
         "plan_input": (
             "ExplainError",
             "PlanInput",

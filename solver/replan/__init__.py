@@ -39,3 +39,8 @@ from .report import Attendance as Attendance
 from .report import ChangeReport as ChangeReport
 from .report import HistoryEntry as HistoryEntry
 from .solve import replan as replan
+from .terminal import PreviousPlan as PreviousPlan
+from .terminal import change_lines as change_lines
+from .terminal import first_day as first_day
+from .terminal import read_previous_plan as read_previous_plan
+from .terminal import replan_previous as replan_previous
