@@ -193,12 +193,12 @@ def prepare_folder(folder: str | Path, kind: str) -> Path:
     that replacing the outer folder takes it along.
     """
     folder = ensure_ours(folder)
-    created = not folder.exists()
+    # Recorded before it appears, as in staged_folder.
+    if not folder.exists() and manifest_entries(folder.parent) is not None:
+        _claim_entry(folder.parent, folder.name)
     folder.mkdir(parents=True, exist_ok=True)
     if manifest_entries(folder) is None:
         claim(folder, [], kind)
-    if created and manifest_entries(folder.parent) is not None:
-        _claim_entry(folder.parent, folder.name)
     return folder
 
 
@@ -244,11 +244,13 @@ def staged_folder(target: str | Path, kind: str) -> Iterator[Path]:
         _write_manifest(staging, (e.name for e in staging.iterdir()), kind)
         _fsync_tree(staging)
         ensure_ours(target)
+        # Recorded before it appears: a process killed right after the swap must not
+        # leave a folder its parent's manifest does not name (the next run would refuse).
+        if manifest_entries(target.parent) is not None:
+            _claim_entry(target.parent, target.name)
         _swap_in(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    if manifest_entries(target.parent) is not None:
-        _claim_entry(target.parent, target.name)
 
 
 @contextlib.contextmanager
@@ -271,11 +273,12 @@ def atomic_file(target: Path, *, claim: bool = True) -> Iterator[Path]:
         with open(temporary, "rb") as written:
             os.fsync(written.fileno())
         _open_up(temporary)
+        # Recorded before it appears, as in staged_folder.
+        if claim and manifest_entries(folder) is not None:
+            _claim_entry(folder, target.name)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
-    if claim and manifest_entries(folder) is not None:
-        _claim_entry(folder, target.name)
 
 
 def _claim_entry(folder: Path, name: str) -> None:

@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -220,3 +220,41 @@ def test_a_killed_writers_staging_is_cleared_and_a_planners_dotfile_kept(tmp_pat
     (tmp_path / ".notes.txt").write_text("mine", encoding="utf-8")
     clear_leftovers(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == [".notes.txt"]
+
+
+class _Killed(BaseException):
+    """A process killed at one instant: nothing after it runs, not even ``finally``'s work."""
+
+
+@pytest.mark.parametrize("instant", ["_swap_in", "replace", "mkdir"])
+def test_a_writer_killed_as_its_output_appears_leaves_a_folder_rotaplan_may_reuse(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, instant: str
+) -> None:
+    # A batch unit's worker can die at any instant (another unit's crash takes the pool
+    # down); its next run must find the unit's folder still rotaplan's.
+    from solver.output import folder as writer
+
+    outer = writer.prepare_folder(tmp_path / "unit", "batch-unit")
+
+    def dies_after(original: Callable[..., object]) -> Callable[..., None]:
+        def call(*args: object, **kwargs: object) -> None:
+            original(*args, **kwargs)
+            raise _Killed
+
+        return call
+
+    with pytest.raises(_Killed):
+        if instant == "_swap_in":
+            monkeypatch.setattr(writer, "_swap_in", dies_after(writer._swap_in))
+            with writer.staged_folder(outer / "plan", "plan") as staging:
+                (staging / "summary.json").write_text("{}", encoding="utf-8")
+        elif instant == "replace":
+            monkeypatch.setattr(writer.os, "replace", dies_after(os.replace))
+            with writer.atomic_file(outer / "batch.json") as temporary:
+                temporary.write_text("{}", encoding="utf-8")
+        else:
+            monkeypatch.setattr(Path, "mkdir", dies_after(Path.mkdir))
+            writer.prepare_folder(outer / "timetables", "timetables")
+    monkeypatch.undo()
+    assert writer.foreign_entries(outer) == []
+    writer.prepare_folder(outer, "batch-unit")  # the next run goes on
