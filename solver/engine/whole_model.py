@@ -12,6 +12,7 @@ from ortools.sat.python import cp_model
 
 from .model import RotaModel
 from .settings import EngineSettings
+from .stop import StopFlag, new_solver, run_solver
 
 # Terms that taking fewer pairs never raises: a plan's own pairs hold a better plan for
 # them whenever the plan trains someone beyond every need.
@@ -22,9 +23,9 @@ def set_parameters(
     solver: cp_model.CpSolver, pairs: int, threads: int, settings: EngineSettings
 ) -> None:
     """CP-SAT's parameters for a stage on the whole model of ``pairs`` eligible pairs."""
-    # Interleaved search is CP-SAT's deterministic parallel mode: the same seed and
-    # worker count give the same plan.
-    solver.parameters.interleave_search = threads > 1
+    # Interleaved search is CP-SAT's deterministic parallel mode, and slower; without it
+    # a proven plan is made repeatable by ``repeatable_plan``.
+    solver.parameters.interleave_search = threads > 1 and settings.interleave_search
     if pairs <= settings.full_relaxation_pairs:
         # A window that needs one completion is a clause, which the default relaxation
         # leaves out of the LP: on units of 80 members the default proved unmet 57 where
@@ -90,3 +91,27 @@ def _fix(model: cp_model.CpModel, index: int, value: int) -> None:
     domain = model.proto.variables[index].domain
     domain[0] = value
     domain[1] = value
+
+
+def repeatable_plan(
+    rota: RotaModel, seed: int, settings: EngineSettings, seconds: float, flag: StopFlag
+) -> list[int] | None:
+    """A plan of the whole model, every term held where the stages proved it, found by one
+    unhinted worker in ``settings.repeatable_work`` of CP-SAT's deterministic time; None
+    when it finds none in that time (or in ``seconds`` of the clock, or is stopped).
+
+    Free-running workers (``interleave_search`` off) race each other, so which of the
+    optimal plans a stage returns depends on the threads' timing. One worker on the same
+    model, with no hint from that race, returns the same plan on every run.
+    """
+    model = rota.model.clone()
+    model.clear_objective()
+    model.clear_hints()
+    solver = new_solver(seconds, 1, seed)
+    solver.parameters.max_deterministic_time = settings.repeatable_work
+    if rota.instance.num_pairs <= settings.full_relaxation_pairs:
+        solver.parameters.linearization_level = 2
+    status = run_solver(solver, model, None, flag)
+    if flag.interrupted or status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return list(solver.response_proto.solution)

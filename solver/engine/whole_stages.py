@@ -13,7 +13,14 @@ from .model import RotaModel
 from .options import Progress, SolveOptions
 from .result import StageReport, Status
 from .stop import StopFlag, new_solver, run_solver
-from .whole_model import FEWER_IS_LOWER, complete_hint, hint, kept_pairs_model, set_parameters
+from .whole_model import (
+    FEWER_IS_LOWER,
+    complete_hint,
+    hint,
+    kept_pairs_model,
+    repeatable_plan,
+    set_parameters,
+)
 
 _STATUS = {
     cp_model.OPTIMAL: Status.OPTIMAL,
@@ -122,10 +129,27 @@ def whole_model_stages(
             stages.append(report)
     if solution is None:
         return stages, None, terms
+    if _needs_repeating(stages, terms, options, flag):
+        remaining = deadline - time.monotonic()
+        repeated = (
+            repeatable_plan(rota, options.seed, knobs, remaining, flag) if remaining > 0 else None
+        )
+        solution = repeated or solution
     decided = np.zeros(instance.num_pairs, dtype=bool)
     for p, var in rota.vars.attend.items():
         decided[p] = bool(solution[var.index])
     return stages, decided, terms
+
+
+def _needs_repeating(
+    stages: list[StageReport], terms: list[str], options: SolveOptions, flag: StopFlag
+) -> bool:
+    """Whether the stages' plan came from free-running workers and every term is proven:
+    then one worker finds a plan of the same terms that every run finds alike."""
+    knobs = options.settings
+    parallel = options.threads > 1 and not knobs.interleave_search
+    proven = len(stages) == len(terms) > 0 and all(s.status == Status.OPTIMAL for s in stages)
+    return parallel and proven and knobs.repeatable_work > 0 and not flag.interrupted
 
 
 def _start_from_kept_pairs(
