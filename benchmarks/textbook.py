@@ -44,6 +44,15 @@ def best_parameters(workers: int) -> dict[str, Any]:
     return parameters
 
 
+def apply_parameters(solver: cp_model.CpSolver, parameters: dict[str, Any]) -> None:
+    """Set ``parameters`` (as ``best_parameters`` gives them) on ``solver``."""
+    for name, value in parameters.items():
+        if isinstance(value, list):
+            getattr(solver.parameters, name).extend(value)
+        else:
+            setattr(solver.parameters, name, value)
+
+
 def eligible_pairs(scenario: Scenario) -> list[tuple[int, int]]:
     """(member index, session index) pairs SPEC.md allows: audience, presence, leave, blackout."""
     rules = team_rules(scenario)
@@ -304,11 +313,7 @@ def solve_textbook(
         solver.parameters.max_time_in_seconds = budget
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
-        for name, value in (parameters or {}).items():
-            if isinstance(value, list):
-                getattr(solver.parameters, name).extend(value)
-            else:
-                setattr(solver.parameters, name, value)
+        apply_parameters(solver, parameters or {})
         book.model.clear_hints()
         if solution:
             hint = book.model.proto.solution_hint

@@ -143,19 +143,10 @@ def run_rotaplan(
     )
 
 
-def baseline_parameters(solver, workers: int) -> None:
-    """The textbook's best simple parameters: the full LP relaxation, and at one or two
-    workers subsolvers that include an LP-based bound (CP-SAT's default portfolio at that
-    size has none)."""
-    solver.parameters.linearization_level = 2
-    if workers == 2:
-        solver.parameters.subsolvers.extend(["default_lp", "max_lp"])
-
-
 def run_textbook(path: str, time_limit: float, workers: int, seed: int, queue) -> None:
     from ortools.sat.python import cp_model
 
-    from benchmarks.textbook import Textbook
+    from benchmarks.textbook import Textbook, apply_parameters, best_parameters
     from models import load_scenario
 
     started = time.monotonic()
@@ -173,7 +164,7 @@ def run_textbook(path: str, time_limit: float, workers: int, seed: int, queue) -
         solver.parameters.max_time_in_seconds = remaining * share
         solver.parameters.num_workers = workers
         solver.parameters.random_seed = seed
-        baseline_parameters(solver, workers)
+        apply_parameters(solver, best_parameters(workers))
         status = solver.solve(book.model)
         if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             break
