@@ -79,6 +79,10 @@ class EngineSettings:
         Of a later stage's budget for ``attendances``, ``cost`` or ``avoid``, the most its
         first step may spend on the plan's own pairs alone (dropping what trains beyond
         need) before the whole model continues from the result.
+    later_term_share
+        Of the time left when a later stage (not the last) starts, the share it may use:
+        an earlier term matters more than every later one together. 0: an equal share of
+        the time left for each stage still to come.
     hint_first_stage
         Whether the first whole-model stage is hinted with the first plan. It is not by
         default: one hinted worker stays near the hint (on a unit of 150 members with few
@@ -139,6 +143,7 @@ class EngineSettings:
     repeatable_work: float = 1.0
     kept_pairs_share: float = 0.2
     hint_first_stage: bool = False
+    later_term_share: float = 0.6
     search_first_term_share: float = 0.85
     late_model_seconds: float = 30.0
     move_work: float = 0.1
@@ -155,6 +160,8 @@ class EngineSettings:
         for name in ("first_term_share", "search_first_term_share"):
             if not 0 < getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must lie in (0, 1], not {getattr(self, name)}")
+        if not 0 <= self.later_term_share <= 1:
+            raise SettingsError(f"later_term_share must lie in [0, 1], not {self.later_term_share}")
         if not 0 <= self.kept_pairs_share < 1:
             raise SettingsError(f"kept_pairs_share must lie in [0, 1), not {self.kept_pairs_share}")
         if not 0 <= self.finishing_share < 1:

@@ -51,7 +51,13 @@ class _Watcher(cp_model.CpSolverSolutionCallback):
 
 def _budget(options: SolveOptions, index: int, count: int, deadline: float) -> float:
     remaining = max(0.0, deadline - time.monotonic())
-    share = options.settings.first_term_share if index == 0 and count > 1 else 1 / (count - index)
+    knobs = options.settings
+    if index == count - 1:
+        share = 1.0
+    elif index == 0:
+        share = knobs.first_term_share
+    else:
+        share = knobs.later_term_share or 1 / (count - index)
     return remaining * share
 
 
@@ -90,10 +96,12 @@ def whole_model_stages(
         if options.progress is not None:
             options.progress.stage_started(term, index, len(terms), budget)
         if solution is not None and term in FEWER_IS_LOWER:
-            spent = _start_from_kept_pairs(
+            kept_plan, spent = _best_of_kept_pairs(
                 rota, term, solution, budget * knobs.kept_pairs_share, options, flag
             )
             budget = max(budget - spent, knobs.later_stage_seconds)
+            held = kept_plan or held
+            _start_later_stage(rota, term, held)
         report, values, solver = _stage(rota, term, budget, options, flag)
         # (Interrupted, the solve falls back on the first plan by itself.)
         unproven = report.status != Status.OPTIMAL and not flag.interrupted
@@ -152,29 +160,39 @@ def _needs_repeating(
     return parallel and proven and knobs.repeatable_work > 0 and not flag.interrupted
 
 
-def _start_from_kept_pairs(
+def _best_of_kept_pairs(
     rota: RotaModel,
     term: str,
     solution: list[int],
     budget: float,
     options: SolveOptions,
     flag: StopFlag,
-) -> float:
-    """Hint the stage with the best plan among the pairs ``solution`` takes; returns the
-    seconds that took.
+) -> tuple[cp_model.CpSolver | None, float]:
+    """The best plan for ``term`` among the pairs ``solution`` takes (its solve, or None
+    when it found none), and the seconds that took.
 
-    The whole model's search, started from a plan that trains many beyond need, finds the
-    plans that drop them slowly; the model of the kept pairs only is small and usually
-    solved to optimality in a fraction of the budget.
+    The plan before a later stage often trains many beyond need; the model of its pairs
+    only is small and usually solved to optimality in a fraction of the budget. Its
+    solution is one of the whole model (the same variables, fewer pairs free).
     """
     kept = kept_pairs_model(rota, solution)
     kept.clear_objective()
     kept.minimize(rota.terms[term])
     solver = new_solver(budget, 1, options.seed)
     solver.parameters.linearization_level = 2
-    if run_solver(solver, kept, None, flag) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        hint(rota.model, rota, list(solver.response_proto.solution))
-    return solver.response_proto.wall_time
+    found = run_solver(solver, kept, None, flag) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
+    return (solver if found else None), solver.response_proto.wall_time
+
+
+def _start_later_stage(rota: RotaModel, term: str, held: cp_model.CpSolver | None) -> None:
+    """Set the stage for ``term`` off from ``held``, the plan it keeps when it finds none
+    better: hinted with it, and held at or below its value, which prunes from the start
+    what a hint alone leaves to the search.
+    """
+    if held is None:
+        return
+    hint(rota.model, rota, list(held.response_proto.solution))
+    rota.model.add(rota.terms[term] <= round(held.value(rota.terms[term])))
 
 
 def _stage(rota: RotaModel, term: str | None, budget: float, options: SolveOptions, flag: StopFlag):

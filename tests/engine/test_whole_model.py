@@ -110,6 +110,7 @@ def test_settings_override_from_a_file(tmp_path, suffix):
         ("first_term_share: yes\n", "first_term_share must be float"),
         ("lp_subsolvers: max_lp\n", "lp_subsolvers must be tuple"),
         ("first_term_share: 1.5\n", "first_term_share must lie in (0, 1]"),
+        ("later_term_share: -0.1\n", "later_term_share must lie in [0, 1]"),
         ("- 1\n", "expected a mapping"),
     ],
 )
