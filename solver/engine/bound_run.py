@@ -129,6 +129,5 @@ def adopt_if_better(
     if round(run.solver.objective_value) < current:
         solution = run.solver.response_proto.solution
         taken = neighbourhoods.taken.copy()
-        for p, var in rota.vars.attend.items():
-            taken[p] = bool(solution[var.index])
+        rota.decide(taken, lambda var: solution[var.index])
         neighbourhoods.taken = taken

@@ -18,6 +18,8 @@ from models import Scenario
 from models.eligibility import member_columns
 from models.rules import MemberLimits, TeamRule
 
+from .instance_groups import PairGroups, pair_groups
+
 
 @dataclass
 class WindowDemand:
@@ -72,6 +74,7 @@ class Instance:
     _window_credits: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     _together_groups: list[tuple[list[int], list[int]]] | None = None
     _requirement_sessions: dict[int, np.ndarray] = field(default_factory=dict)
+    _groups: PairGroups | None = None
 
     @property
     def num_pairs(self) -> int:
@@ -84,6 +87,13 @@ class Instance:
             names = {team: i for i, team in enumerate(sorted(set(self.member_team)))}
             self._team_index = np.array([names[t] for t in self.member_team], dtype=np.int64)
         return self._team_index
+
+    @property
+    def groups(self) -> PairGroups:
+        """Each member's interchangeable pairs (``solver.engine.instance_groups``); built once."""
+        if self._groups is None:
+            self._groups = pair_groups(self)
+        return self._groups
 
     def requirement_sessions(self, r: int) -> np.ndarray:
         """Which sessions count for requirement ``r``, as a boolean array."""

@@ -9,7 +9,7 @@ optimum bounds the whole scenario's; see ``solver.bound``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -55,7 +55,9 @@ class Scope:
 class Variables:
     """The model's decision variables, made only where a rule or term needs them."""
 
-    attend: dict[int, cp_model.IntVar]  # pair index -> attends
+    attend: dict[int, cp_model.IntVar]  # pair index -> attends (a pair that stands alone)
+    # A group of interchangeable pairs (``Instance.groups``) -> how many of them are taken.
+    count: dict[int, cp_model.IntVar] = field(default_factory=dict)
     runs: dict[int, cp_model.IntVar] = field(default_factory=dict)  # session -> runs
     shortfall: dict[int, cp_model.IntVar] = field(default_factory=dict)  # window -> shortfall
 
@@ -84,7 +86,11 @@ class RotaModel:
         self.pairs = np.concatenate(
             [self.pairs_of(m) for m in self.scope.members] or [np.zeros(0, dtype=np.int64)]
         )
-        self.vars = Variables(attend={int(p): self.model.new_bool_var(f"x{p}") for p in self.pairs})
+        self.vars = Variables(attend={})
+        self.group_pairs: dict[int, np.ndarray] = {}  # group -> its pairs in this model
+        self._group_of: dict[int, int] = {}  # pair -> its group, for grouped pairs
+        self._any_of_group: dict[int, cp_model.IntVar] = {}
+        self._make_decisions()
         self.pairs_of_session = _group_by(instance.pair_session[self.pairs], self.pairs)
         self.background = np.asarray(self.scope.background, dtype=np.int64)
         self.fixed_of_session = _count_by(instance.pair_session[self.background])
@@ -97,15 +103,119 @@ class RotaModel:
         pairs = self.instance.pairs_of_member[m]
         return pairs if self.decided is None else pairs[self.decided[pairs]]
 
+    def _make_decisions(self) -> None:
+        """A boolean per pair that stands alone, an integer per group of interchangeable
+        pairs (``solver.engine.instance_groups``): how many of its sessions are taken."""
+        of_pair = self.instance.groups.of_pair[self.pairs]
+        for p in self.pairs[of_pair < 0].tolist():
+            self.vars.attend[p] = self.model.new_bool_var(f"x{p}")
+        grouped, groups = self.pairs[of_pair >= 0], of_pair[of_pair >= 0]
+        order = np.argsort(groups, kind="stable")  # stable: date order within a group
+        grouped, groups = grouped[order], groups[order]
+        bounds = np.flatnonzero(np.diff(groups)) + 1
+        for pairs in np.split(grouped, bounds) if len(grouped) else []:
+            if len(pairs) == 1:
+                self.vars.attend[int(pairs[0])] = self.model.new_bool_var(f"x{pairs[0]}")
+                continue
+            g = int(self.instance.groups.of_pair[pairs[0]])
+            self.vars.count[g] = self.model.new_int_var(0, len(pairs), f"n{g}")
+            self.group_pairs[g] = pairs
+            self._group_of.update(dict.fromkeys(pairs.tolist(), g))
+
     def x(self, pairs: Iterable[int]) -> list[cp_model.IntVar]:
+        """The booleans of pairs that stand alone (a grouped pair has none: ``linear``)."""
         return [self.vars.attend[int(p)] for p in pairs]
 
+    def linear(
+        self, pairs: Iterable[int], coefs: Iterable[int] | None = None
+    ) -> cp_model.LinearExpr:
+        """``sum(coef * attends)`` over ``pairs``: a group of interchangeable pairs counts
+        once, through its number taken, so every pair of it must be among ``pairs`` with
+        one coefficient (which the groups guarantee: its pairs serve the same windows and
+        count in the same caps)."""
+        pairs = [int(p) for p in pairs]
+        weights = [1] * len(pairs) if coefs is None else [int(c) for c in coefs]
+        if not self.vars.count:
+            return weighted(self.x(pairs), weights)
+        variables, factors = [], []
+        group_coef: dict[int, int] = {}
+        seen: dict[int, int] = defaultdict(int)
+        for p, c in zip(pairs, weights, strict=True):
+            var = self.vars.attend.get(p)
+            if var is not None:
+                variables.append(var)
+                factors.append(c)
+                continue
+            g = self._group_of[p]
+            if group_coef.setdefault(g, c) != c:
+                raise ValueError(f"pairs of group {g} weighed differently")
+            seen[g] += 1
+        for g, c in group_coef.items():
+            if seen[g] != len(self.group_pairs[g]):
+                raise ValueError(f"part of group {g} in one sum")
+            variables.append(self.vars.count[g])
+            factors.append(c)
+        return weighted(variables, factors)
+
+    def at_most_one(self, pairs: Iterable[int]) -> None:
+        """At most one of ``pairs`` is taken."""
+        pairs = [int(p) for p in pairs]
+        if any(p in self._group_of for p in pairs):
+            self.model.add(self.linear(pairs) <= 1)
+        else:
+            self.model.add_at_most_one(self.x(pairs))
+
+    def indicators(self, pairs: Iterable[int]) -> list[cp_model.IntVar]:
+        """A boolean per pair that stands alone and per group among ``pairs``: whether it
+        (any of the group) is taken."""
+        chosen, groups = [], []
+        for p in (int(p) for p in pairs):
+            if p in self.vars.attend:
+                chosen.append(self.vars.attend[p])
+            elif self._group_of[p] not in groups:
+                groups.append(self._group_of[p])
+        for g in groups:
+            if g not in self._any_of_group:
+                count, any_of = self.vars.count[g], self.model.new_bool_var(f"any{g}")
+                self.model.add(count >= any_of)
+                self.model.add(count <= len(self.group_pairs[g]) * any_of)
+                self._any_of_group[g] = any_of
+            chosen.append(self._any_of_group[g])
+        return chosen
+
+    def attendances(self) -> cp_model.LinearExpr:
+        """Every attendance the model decides."""
+        return total([*self.vars.attend.values(), *self.vars.count.values()])
+
+    def decisions(self, taken: np.ndarray) -> tuple[list[int], list[int]]:
+        """The decision variables' indices and their values in a plan (a boolean per pair)."""
+        indices = [var.index for var in self.vars.attend.values()]
+        values = [int(v) for v in taken[list(self.vars.attend)]]
+        for g, count in self.vars.count.items():
+            indices.append(count.index)
+            values.append(int(taken[self.group_pairs[g]].sum()))
+        return indices, values
+
+    def taken_pairs(self, value: Callable[[cp_model.IntVar], int]) -> np.ndarray:
+        """The pairs a solution takes, ``value`` reading a variable's value: every pair
+        that stands alone and is set, and the earliest ``count`` of each group."""
+        chosen = [p for p, var in self.vars.attend.items() if value(var)]
+        for g, count in self.vars.count.items():
+            chosen.extend(self.group_pairs[g][: int(value(count))].tolist())
+        return np.array(sorted(chosen), dtype=np.int64)
+
+    def decide(self, taken: np.ndarray, value: Callable[[cp_model.IntVar], int]) -> None:
+        """Write a solution into ``taken`` (a boolean per pair) for this model's pairs."""
+        taken[self.pairs] = False
+        taken[self.taken_pairs(value)] = True
+
     def hint(self, taken: np.ndarray) -> None:
-        """Hint every pair variable from a plan held as a boolean per pair."""
+        """Hint every decision variable from a plan held as a boolean per pair."""
         self.model.clear_hints()
+        indices, values = self.decisions(taken)
         hint = self.model.proto.solution_hint
-        hint.vars.extend(var.index for var in self.vars.attend.values())
-        hint.values.extend(int(v) for v in taken[list(self.vars.attend)])
+        hint.vars.extend(indices)
+        hint.values.extend(values)
 
     # -- hard rules, in the order SPEC.md gives them ---------------------------------
 
@@ -127,8 +237,10 @@ class RotaModel:
         for s, pairs in self.pairs_of_session.items():
             session = scenario.sessions[s]
             fixed = self.fixed_of_session.get(s, 0)
-            attendees = total(self.x(pairs))
             room = session.capacity - fixed
+            if len(pairs) <= room and session.min_size <= 1 and not session.fixed_cost:
+                continue  # nothing to count (a free session's pairs may be grouped)
+            attendees = total(self.x(pairs))
             if self.scope.relaxed:
                 if len(pairs) > room:
                     self.model.add(attendees <= room)
@@ -244,7 +356,7 @@ class RotaModel:
             once = ~repeatable[sessions]
             for chosen in _group_by(course_of[sessions[once]], pairs[once]).values():
                 if len(chosen) > 1:
-                    self.model.add_at_most_one(self.x(chosen))
+                    self.at_most_one(chosen)
 
     def _member_day_caps(self) -> None:
         """Days away per year and per month; each day counts in its own month and year."""
@@ -292,7 +404,7 @@ class RotaModel:
         for items in groups.values():
             if sum(w for _, w in items) > cap:
                 pairs, weights = zip(*items, strict=True)
-                self.model.add(weighted(self.x(pairs), weights) <= cap)
+                self.model.add(self.linear(pairs, weights) <= cap)
 
     def _team_caps(self) -> None:
         """Members of a team away on one day: at most the team's cap, on every day.
@@ -359,7 +471,7 @@ class RotaModel:
             "unmet": unmet_term,
             "changes": changes_term,
             "imbalance": imbalance_term,
-            "attendances": lambda rota: total(rota.vars.attend.values()),
+            "attendances": lambda rota: rota.attendances(),
             "cost": cost_term,
             "avoid": avoid_term,
         }

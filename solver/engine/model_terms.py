@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from models.dates import touches_any
@@ -39,7 +40,7 @@ def unmet_term(rota: RotaModel) -> cp_model.LinearExprT:
         pairs, credit = window.pairs, window.credit
         if rota.decided is not None:
             pairs, credit = pairs[rota.decided[pairs]], credit[rota.decided[pairs]]
-        served = weighted(rota.x(pairs), credit) if len(pairs) else 0
+        served = rota.linear(pairs, credit) if len(pairs) else 0
         # scale * shortfall >= need - served makes the integer shortfall the ceiling.
         rota.model.add(window.hours_scale * short + served >= window.need)
         parts.append(window.weight * short)
@@ -52,8 +53,10 @@ def changes_term(rota: RotaModel) -> cp_model.LinearExprT:
     if instance.scenario.previous is None:
         return 0
     kept = set(instance.previous_pairs.values())
+    # A previous pair is never grouped (``instance_groups``): it names one session.
     removed = [var for p, var in rota.vars.attend.items() if p in kept]
     added = [var for p, var in rota.vars.attend.items() if p not in kept]
+    added += rota.vars.count.values()
     # Previous assignments no plan can keep are changes whatever the scope decides.
     outside = instance.previous_outside if rota.whole else 0
     return outside + len(removed) - total(removed) + total(added)
@@ -110,7 +113,7 @@ def _first_completions(rota: RotaModel, r: int) -> tuple[dict[int, list], dict[i
         if single:
             # At most one completion in the horizon: its year is the first one.
             for year, pairs in by_year.items():
-                firsts[year].append(total(rota.x(pairs)))
+                firsts[year].append(rota.linear(pairs))
             continue
         seen_before: cp_model.IntVar | None = None
         for year in years:
@@ -118,7 +121,7 @@ def _first_completions(rota: RotaModel, r: int) -> tuple[dict[int, list], dict[i
                 continue
             seen = rota.model.new_bool_var(f"seen{r}_{m}_{year}")
             earlier = [seen_before] if seen_before is not None else []
-            rota.model.add_max_equality(seen, rota.x(by_year[year]) + earlier)
+            rota.model.add_max_equality(seen, rota.indicators(by_year[year]) + earlier)
             firsts[year].append(seen - seen_before if seen_before is not None else seen)
             seen_before = seen
     return firsts, fixed
@@ -127,17 +130,15 @@ def _first_completions(rota: RotaModel, r: int) -> tuple[dict[int, list], dict[i
 def cost_term(rota: RotaModel) -> cp_model.LinearExprT:
     """Seat costs of the scope's assignments, fixed costs of sessions only it makes run."""
     scenario = rota.instance.scenario
+    seat_cost = np.array([s.seat_cost for s in scenario.sessions], dtype=np.int64)
+    paid = rota.pairs[seat_cost[rota.instance.pair_session[rota.pairs]] > 0]
+    seats = rota.linear(paid, seat_cost[rota.instance.pair_session[paid]])
     variables, costs = [], []
-    for p, var in rota.vars.attend.items():
-        seat = scenario.sessions[rota.instance.pair_session[p]].seat_cost
-        if seat:
-            variables.append(var)
-            costs.append(seat)
     for s, runs in rota.vars.runs.items():
         if scenario.sessions[s].fixed_cost:
             variables.append(runs)
             costs.append(scenario.sessions[s].fixed_cost)
-    return weighted(variables, costs)
+    return seats + weighted(variables, costs)
 
 
 def avoid_term(rota: RotaModel) -> cp_model.LinearExprT:
@@ -151,5 +152,5 @@ def avoid_term(rota: RotaModel) -> cp_model.LinearExprT:
         for p in rota.pairs_of(m):
             session = scenario.sessions[instance.pair_session[p]]
             if touches_any(session.start, session.last_day, member.avoid):
-                chosen.append(rota.vars.attend[int(p)])
-    return total(chosen)
+                chosen.append(int(p))
+    return rota.linear(chosen)

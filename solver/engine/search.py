@@ -20,6 +20,7 @@ from ortools.sat.python import cp_model
 
 from .constructor import fill
 from .instance import Instance
+from .instance_groups import free_sessions
 from .model import RotaModel, Scope
 from .search_pickers import Pickers
 from .search_shortfalls import Shortfalls
@@ -75,7 +76,7 @@ class NeighbourhoodSearch:
         self.parameters: dict[str, Any] = {"linearization_level": 0}
         # A boolean per session: those whose attendance no move needs to know (room for
         # everyone eligible and nothing else to count); reaches and backgrounds leave them out.
-        self.loose = _loose_sessions(instance)
+        self.loose = free_sessions(instance)
 
     # -- the loop -----------------------------------------------------------------------
 
@@ -254,8 +255,7 @@ class NeighbourhoodSearch:
             return 0
         # Ties are taken too: a different plan of equal value lets the next moves go elsewhere.
         taken = self.taken.copy()
-        for p, var in move.rota.vars.attend.items():
-            taken[p] = bool(solver.value(var))
+        move.rota.decide(taken, solver.value)
         self.plan.replace(taken, move.members)
         return move.current - value
 
@@ -371,21 +371,3 @@ class NeighbourhoodSearch:
     def settle(self, blocks: list[tuple[np.ndarray, int]]) -> None:
         """Blocks of windows at their proven least (``Shortfalls.settle``)."""
         self.plan.settle(blocks)
-
-
-def _loose_sessions(instance: Instance) -> np.ndarray:
-    """Sessions whose attendance no move needs to know: room for everyone eligible, no
-    least size, no seat mix, no cost for running, no together group (remote courses open
-    to all, mostly)."""
-    scenario = instance.scenario
-    together = {group.course for group in scenario.together}
-    loose = np.zeros(len(scenario.sessions), dtype=bool)
-    for s, session in enumerate(scenario.sessions):
-        loose[s] = (
-            session.capacity >= len(instance.pairs_of_session[s])
-            and session.min_size <= 1
-            and not session.fixed_cost
-            and not scenario.course_by_id[session.course].mix
-            and session.course not in together
-        )
-    return loose

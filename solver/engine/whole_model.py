@@ -8,6 +8,7 @@ model with every pair the plan does not take fixed out.
 
 from __future__ import annotations
 
+import numpy as np
 from ortools.sat.python import cp_model
 
 from .model import RotaModel
@@ -37,11 +38,11 @@ def set_parameters(
 
 
 def complete_hint(
-    rota: RotaModel, taken: list[bool], seed: int, seconds: float
-) -> tuple[list[int], cp_model.CpSolver | None]:
-    """Every variable's value in the plan that takes ``taken`` (one flag per pair of the
-    model) and the solve that found them; or just the pairs' values and None when CP-SAT
-    cannot complete them in ``seconds`` (or the plan breaks a rule of the model).
+    rota: RotaModel, taken: np.ndarray, seed: int, seconds: float
+) -> tuple[list[int] | None, cp_model.CpSolver | None]:
+    """Every variable's value in the plan ``taken`` (a boolean per pair) and the solve
+    that found them; (None, None) when CP-SAT cannot complete them in ``seconds`` (or the
+    plan breaks a rule of the model).
 
     With only the pairs hinted, CP-SAT has to find the shortfalls and the sessions that
     run itself, and a single worker often follows the hint no further than that: on a unit
@@ -49,8 +50,8 @@ def complete_hint(
     complete hint let it reach 1,257 in the same 5.5 s.
     """
     fixed = rota.model.clone()
-    for flag, var in zip(taken, rota.vars.attend.values(), strict=True):
-        _fix(fixed, var.index, int(flag))
+    for index, value in zip(*rota.decisions(taken), strict=True):
+        _fix(fixed, index, value, value)
     fixed.clear_objective()
     fixed.clear_hints()
     solver = cp_model.CpSolver()
@@ -60,37 +61,34 @@ def complete_hint(
     solver.parameters.catch_sigint_signal = False
     if solver.solve(fixed) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return list(solver.response_proto.solution), solver
-    return [int(flag) for flag in taken], None
+    return None, None
 
 
-def hint(model: cp_model.CpModel, rota: RotaModel, values: list[int]) -> None:
-    """Hint ``values``: every variable's value, or only the pairs' (one per pair)."""
+def hint(model: cp_model.CpModel, values: list[int]) -> None:
+    """Hint ``values``, every variable's value (a solution of ``model``)."""
     model.clear_hints()
     proto = model.proto.solution_hint
-    if len(values) == len(rota.vars.attend):
-        proto.vars.extend(var.index for var in rota.vars.attend.values())
-    else:
-        proto.vars.extend(range(len(values)))
+    proto.vars.extend(range(len(values)))
     proto.values.extend(values)
 
 
 def kept_pairs_model(rota: RotaModel, values: list[int]) -> cp_model.CpModel:
     """The whole model (objective and hint included) with every pair the solution
-    ``values`` leaves untaken fixed to 0: a small model whose optimum drops what the plan
-    trains beyond need, which the whole model's search, from a plan far above it, can take
-    long to find (on a unit of 80 members, attendances 1,639 became 1,284 in 0.04 s)."""
+    ``values`` leaves untaken fixed to 0 (a group held to at most the number it takes): a
+    small model whose optimum drops what the plan trains beyond need, which the whole
+    model's search, from a plan far above it, can take long to find (on a unit of 80
+    members, attendances 1,639 became 1,284 in 0.04 s)."""
     kept = rota.model.clone()
-    for var in rota.vars.attend.values():
-        if not values[var.index]:
-            _fix(kept, var.index, 0)
+    for var in (*rota.vars.attend.values(), *rota.vars.count.values()):
+        _fix(kept, var.index, 0, values[var.index])
     return kept
 
 
-def _fix(model: cp_model.CpModel, index: int, value: int) -> None:
-    """Fix a boolean variable of ``model`` (its domain is ``[0, 1]``) to ``value``."""
+def _fix(model: cp_model.CpModel, index: int, low: int, high: int) -> None:
+    """Hold a decision variable of ``model`` (its domain one interval) to ``[low, high]``."""
     domain = model.proto.variables[index].domain
-    domain[0] = value
-    domain[1] = value
+    domain[0] = low
+    domain[1] = high
 
 
 def repeatable_plan(

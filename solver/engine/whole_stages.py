@@ -75,14 +75,16 @@ def whole_model_stages(
     terms = terms_to_optimise(rota)
     stages: list[StageReport] = []
     knobs = options.settings
-    first = [bool(taken[p]) for p in rota.vars.attend]
     # ``held``: the solve whose plan a stage keeps when it finds none better in its time:
     # the first plan's, when it keeps every rule of the model, then each stage's. Unhinted,
     # the first stage needs the first plan completed only when it proves no optimum.
     held: cp_model.CpSolver | None = None
     if knobs.hint_first_stage:
-        values, held = complete_hint(rota, first, options.seed, knobs.complete_hint_seconds)
-        hint(rota.model, rota, values)
+        values, held = complete_hint(rota, taken, options.seed, knobs.complete_hint_seconds)
+        if values is None:
+            rota.hint(taken)
+        else:
+            hint(rota.model, values)
     solution: list[int] | None = None
     for index, term in enumerate(terms):
         if flag.interrupted:
@@ -106,7 +108,7 @@ def whole_model_stages(
         # (Interrupted, the solve falls back on the first plan by itself.)
         unproven = report.status != Status.OPTIMAL and not flag.interrupted
         if solution is None and held is None and unproven:
-            _, held = complete_hint(rota, first, options.seed, knobs.complete_hint_seconds)
+            _, held = complete_hint(rota, taken, options.seed, knobs.complete_hint_seconds)
         kept = None if held is None else round(held.value(rota.terms[term]))
         if held is not None and kept is not None and (values is None or (report.value or 0) > kept):
             # Out of time before a plan of its own (a stage's presolve can take its whole
@@ -123,7 +125,7 @@ def whole_model_stages(
                 return stages, None, terms
             break
         solution, held = values, solver
-        hint(rota.model, rota, values)
+        hint(rota.model, values)
         # Hold this term where it got, so no later stage can trade it away; and tell the
         # later stages what this one proved, so their relaxation starts from it.
         rota.model.add(rota.terms[term] <= round(solver.value(rota.terms[term])))
@@ -144,8 +146,7 @@ def whole_model_stages(
         )
         solution = repeated or solution
     decided = np.zeros(instance.num_pairs, dtype=bool)
-    for p, var in rota.vars.attend.items():
-        decided[p] = bool(solution[var.index])
+    rota.decide(decided, lambda var: solution[var.index])
     return stages, decided, terms
 
 
@@ -191,7 +192,7 @@ def _start_later_stage(rota: RotaModel, term: str, held: cp_model.CpSolver | Non
     """
     if held is None:
         return
-    hint(rota.model, rota, list(held.response_proto.solution))
+    hint(rota.model, list(held.response_proto.solution))
     rota.model.add(rota.terms[term] <= round(held.value(rota.terms[term])))
 
 

@@ -60,7 +60,7 @@ class Variant:
 
     def solution(self, solver: cp_model.CpSolver) -> list[tuple[str, str]]:
         """The solver's assignments as (member, session) ids."""
-        return self.pairs(p for p, var in self.rota.vars.attend.items() if solver.value(var))
+        return self.pairs(self.rota.taken_pairs(solver.value).tolist())
 
 
 def cp_solver(seconds: float, workers: int) -> cp_model.CpSolver:

@@ -15,6 +15,7 @@ import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
 from rotation_scenario import (
+    ELEARN_MONTHS,
     member_row,
     midyear_scenario,
     rotation_scenario,
@@ -81,9 +82,10 @@ def completed_rows(plan: Plan) -> tuple[Completion, Completion]:
     """One rotation of 2025 missed, one e-learning attended that the plan did not have."""
     missed = next((m, s) for m, s in sorted(plan.pairs) if s.startswith("ROT-2025") and m != LEAVER)
     extra = next(
-        (m, "EL-2025-02")
+        (m, session)
+        for session in (f"EL-2025-{month:02d}" for month in reversed(ELEARN_MONTHS))
         for m in sorted({m for m, _ in plan.pairs})
-        if (m, "EL-2025-02") not in plan.pairs and m != LEAVER
+        if (m, session) not in plan.pairs and m != LEAVER
     )
     return Completion(*missed, "missed"), Completion(*extra, "attended")
 
