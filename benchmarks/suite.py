@@ -22,6 +22,8 @@ It prints one Markdown table, a row per scenario and engine:
 - ``surplus``: attendances of the longest budget's plan that serve no earlier term (the
   checker's definition, SPEC.md "Surplus");
 - ``attendances / bound``: that plan's attendances and its stage's proven bound;
+- ``later gap %``: the widest gap of a term after the first, each term's value in that
+  plan against the bound its stage proved (``-``: some later term has no bound);
 - ``unmet proven s``, ``all proven s``: seconds (loading included) to ``unmet`` proven
   optimal, and to every term proven, in the shortest budget that got there; ``-`` where
   no solve did;
@@ -168,6 +170,23 @@ def _attendances(run: dict) -> str:
     return f"{fmt(objective['attendances'])} / {fmt(bound)}"
 
 
+def _later_gap(run: dict) -> str:
+    """The widest gap of a later term: its value in the plan against the bound its stage
+    proved, ``(value - bound) / value`` in percent; ``-`` when a later term has no bound
+    (or its stage did not run), ``none`` when there is no later term."""
+    objective = run.get("objective")
+    stages = (run.get("stages") or [])[1:]
+    if not objective or not stages:
+        return "none" if objective else "-"
+    gaps = []
+    for stage in stages:
+        value, bound = objective.get(stage["term"]), stage.get("bound")
+        if value is None or bound is None:
+            return "-"
+        gaps.append(100 * max(0, value - bound) / max(1, value))
+    return fmt(max(gaps), 1)
+
+
 def table_rows(
     case: Case, results: dict[str, list[dict]], columns: list[float], budgets: list[float]
 ) -> list[list[str]]:
@@ -209,6 +228,7 @@ def table_rows(
                 fmt(gap, 1),
                 "-" if failed else fmt(last.get("surplus")),
                 "-" if failed else _attendances(last),
+                "-" if failed else _later_gap(last),
                 fmt(_proven_seconds(runs, True), 1),
                 fmt(_proven_seconds(runs, False), 1),
                 fmt(max(broken)) if broken else "-",
@@ -281,7 +301,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     header = [
         *("family", "members", "years", "seed", "engine", "pairs", "first plan s"),
         *(f"unmet @{b:g}s" for b in columns),
-        *("bound", "gap %", "surplus", "attendances / bound"),
+        *("bound", "gap %", "surplus", "attendances / bound", "later gap %"),
         *("unmet proven s", "all proven s", "broken", "peak MB", "cpu %"),
     ]
     command = " ".join(

@@ -95,6 +95,8 @@ class RotaModel:
         self.background = np.asarray(self.scope.background, dtype=np.int64)
         self.fixed_of_session = _count_by(instance.pair_session[self.background])
         self.terms: dict[str, cp_model.LinearExprT] = {}
+        # A balance requirement -> its first completions (``imbalance``'s ``S``).
+        self.first_completions: dict[int, cp_model.LinearExprT] = {}
         self._add_rules()
         self._add_terms(TERMS if terms is None else tuple(terms))
 

@@ -79,6 +79,10 @@ class EngineSettings:
         Of a later stage's budget for ``attendances``, ``cost`` or ``avoid``, the most its
         first step may spend on the plan's own pairs alone (dropping what trains beyond
         need) before the whole model continues from the result.
+    balance_share
+        Of the ``imbalance`` stage's budget, the most it spends first proving how many
+        first completions a plan can have (``solver.engine.balance_counts``), which
+        proves the least imbalance.
     later_term_share
         Of the time left when a later stage (not the last) starts, the share it may use:
         an earlier term matters more than every later one together. 0: an equal share of
@@ -142,6 +146,7 @@ class EngineSettings:
     interleave_search: bool = False
     repeatable_work: float = 1.0
     kept_pairs_share: float = 0.2
+    balance_share: float = 0.2
     hint_first_stage: bool = False
     later_term_share: float = 0.6
     search_first_term_share: float = 0.85
@@ -162,8 +167,9 @@ class EngineSettings:
                 raise SettingsError(f"{name} must lie in (0, 1], not {getattr(self, name)}")
         if not 0 <= self.later_term_share <= 1:
             raise SettingsError(f"later_term_share must lie in [0, 1], not {self.later_term_share}")
-        if not 0 <= self.kept_pairs_share < 1:
-            raise SettingsError(f"kept_pairs_share must lie in [0, 1), not {self.kept_pairs_share}")
+        for name in ("kept_pairs_share", "balance_share"):
+            if not 0 <= getattr(self, name) < 1:
+                raise SettingsError(f"{name} must lie in [0, 1), not {getattr(self, name)}")
         if not 0 <= self.finishing_share < 1:
             raise SettingsError(f"finishing_share must lie in [0, 1), not {self.finishing_share}")
         for name in (

@@ -8,6 +8,7 @@ import time
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .balance_counts import pin_first_completions
 from .instance import Instance
 from .model import RotaModel
 from .options import Progress, SolveOptions
@@ -97,6 +98,13 @@ def whole_model_stages(
         )
         if options.progress is not None:
             options.progress.stage_started(term, index, len(terms), budget)
+        if solution is not None and term == "imbalance":
+            # Pins the first completions down, and with them the least imbalance.
+            spent = time.monotonic()
+            pin_first_completions(
+                rota, budget * knobs.balance_share, options.threads, options.seed, knobs, flag
+            )
+            budget = max(budget - (time.monotonic() - spent), knobs.later_stage_seconds)
         if solution is not None and term in FEWER_IS_LOWER:
             kept_plan, spent = _best_of_kept_pairs(
                 rota, term, solution, budget * knobs.kept_pairs_share, options, flag
