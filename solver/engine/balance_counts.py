@@ -55,11 +55,13 @@ def pin_first_completions(
             if run_solver(solver, model, None, flag) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 continue
             if side:
-                sides[side] = math.floor(solver.best_objective_bound + 1e-6)
-                model.add(count <= sides[side])
+                most = math.floor(solver.best_objective_bound + 1e-6)
+                model.add(count <= most)
+                sides[side] = most
             else:
-                sides[side] = math.ceil(solver.best_objective_bound - 1e-6)
-                model.add(count >= sides[side])
+                fewest = math.ceil(solver.best_objective_bound - 1e-6)
+                model.add(count >= fewest)
+                sides[side] = fewest
         proven[r] = (sides[0], sides[1])
     model.clear_objective()
     return proven

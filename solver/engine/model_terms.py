@@ -99,9 +99,8 @@ def _least_spread(rota: RotaModel, r: int, overall: cp_model.LinearExprT, spread
         return
     model = rota.model
     rest = model.new_int_var(0, n - 1, f"imb{r}_rest")
-    model.add(
-        overall - rest == n * model.new_int_var(0, len(rota.instance.scenario.members), f"imb{r}_q")
-    )
+    quotient = model.new_int_var(0, len(rota.instance.scenario.members), f"imb{r}_q")
+    model.add(overall == n * quotient + rest)
     least = model.new_int_var(0, n * n, f"imb{r}_least")
     model.add_element(rest, [2 * k * (n - k) for k in range(n)], least)
     model.add(total(spreads) >= least)
