@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from ortools.sat.python import cp_model
 
+from .bound_flow import seats_flow_shortfall
 from .instance import Instance
 from .model import RotaModel, Scope
 from .settings import EngineSettings
@@ -79,10 +80,14 @@ def block_bound(
             result.complete = False
             break
         pairs = np.unique(np.concatenate([instance.windows[w].pairs for w in part]))
-        if len(pairs) > knobs.seats_block_pairs:
+        if len(pairs) <= knobs.seats_block_pairs:
+            members = np.unique(instance.pair_member[pairs])
+            value = _prove(instance, members, pairs, part, deadline, knobs.block_work)
+        elif _counts_completions(instance, part):
+            # Too large for CP-SAT's proof: what its seats alone force.
+            value = seats_flow_shortfall(instance, part)
+        else:
             continue
-        members = np.unique(instance.pair_member[pairs])
-        value = _prove(instance, members, pairs, part, deadline, knobs.block_work)
         if value > 0:
             result.seats[key] = result.seats.get(key, 0) + value
             result.value += value
@@ -108,21 +113,36 @@ def block_bound(
     return result
 
 
+def _counts_completions(instance: Instance, windows: list[int]) -> bool:
+    """Whether the windows' requirement counts completions (not class hours)."""
+    requirement = instance.scenario.requirements[instance.windows[windows[0]].requirement]
+    return requirement.min_hours is None
+
+
 def _seat_blocks(instance: Instance, short: np.ndarray) -> list[tuple[tuple, list[int]]]:
-    """Candidate seats blocks, most short first: windows grouped by requirement and the
-    years they span, split where they share no session; each with every window of its
-    part (the met ones compete for the seats too), and only parts the plan leaves short."""
-    groups: dict[tuple[int, int, int], list[int]] = defaultdict(list)
+    """Candidate seats blocks, most short first: the windows of one requirement, split
+    where they share no session (the years of a yearly requirement, a province's
+    regions), each with every window of its part (the met ones compete for the seats
+    too), and only parts the plan leaves short. A part is keyed by its requirement and
+    the first and last year of its windows.
+
+    A requirement over the horizon is one part even where its windows differ (a member
+    who joins or leaves has a shorter one): they compete for the same sessions. Cut by
+    their years, a block of 36 joiners counted every rotation seat as theirs.
+    """
+    by_requirement: dict[int, list[int]] = defaultdict(list)
     for w, window in enumerate(instance.windows):
         if window.need > 0 and len(window.pairs):
-            groups[(window.requirement, window.start.year, window.end.year)].append(w)
-    blocks = [
-        (key, part)
-        for key, windows in groups.items()
-        if short[windows].any()
-        for part in _session_components(instance, windows)
-        if short[part].any()
-    ]
+            by_requirement[window.requirement].append(w)
+    blocks = []
+    for r, windows in by_requirement.items():
+        if not short[windows].any():
+            continue
+        for part in _session_components(instance, windows):
+            if short[part].any():
+                first = min(instance.windows[w].start.year for w in part)
+                last = max(instance.windows[w].end.year for w in part)
+                blocks.append(((r, first, last), part))
     return sorted(blocks, key=lambda block: -int(short[block[1]].sum()))
 
 
