@@ -79,6 +79,10 @@ class EngineSettings:
         Of a later stage's budget for ``attendances``, ``cost`` or ``avoid``, the most its
         first step may spend on the plan's own pairs alone (dropping what trains beyond
         need) before the whole model continues from the result.
+    revisits, revisit_seconds
+        When the last whole-model stage ends with at least ``revisit_seconds`` left and a
+        stage unproven, that stage runs again with the time left, then every stage after
+        it; at most ``revisits`` times, and only while the revisited stage gains.
     balance_share
         Of the ``imbalance`` stage's budget, the most it spends first proving how many
         first completions a plan can have (``solver.engine.balance_counts``), which
@@ -147,6 +151,8 @@ class EngineSettings:
     repeatable_work: float = 1.0
     kept_pairs_share: float = 0.2
     balance_share: float = 0.2
+    revisits: int = 6
+    revisit_seconds: float = 0.5
     hint_first_stage: bool = False
     later_term_share: float = 0.6
     search_first_term_share: float = 0.85
@@ -178,12 +184,15 @@ class EngineSettings:
             "later_stage_seconds",
             "finishing_factor",
             "late_model_seconds",
+            "revisit_seconds",
             "settle_wait",
             "profile_seconds",
             "repeatable_work",
         ):
             if getattr(self, name) < 0:
                 raise SettingsError(f"{name} must not be negative")
+        if self.revisits < 0:
+            raise SettingsError("revisits must not be negative")
         for name in ("move_work", "opening_work", "block_work", "fill_every", "settle_at"):
             if getattr(self, name) <= 0:
                 raise SettingsError(f"{name} must be positive")

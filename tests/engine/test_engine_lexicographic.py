@@ -11,13 +11,17 @@ every plan). Terms that are not listed in ``objective`` are not optimised at all
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
 from models import load_scenario
 from models.scenario import TERMS
-from solver import Status
+from solver import EngineSettings, SolveOptions, Status, solve
 from solver.output import plan_summary
+
+TUTORIAL = Path(__file__).resolve().parents[2] / "scenarios" / "tutorial" / "scenario.yaml"
 
 NOTHING = dict.fromkeys(TERMS, 0)
 
@@ -191,3 +195,19 @@ def test_stage_values_count_previous_assignments_no_plan_can_keep(
     assert plan.objective == {**NOTHING, "changes": 2, "attendances": 2, "cost": 100}
     assert set(plan.pairs) == {("A", "S1"), ("B", "S2")}
     assert stage_values(plan) == [(term, plan.objective[term]) for term in TERMS]
+
+
+@pytest.mark.parametrize("revisits", [0, 6])
+def test_time_the_last_stage_leaves_goes_back_to_stages_left_unproven(plan_checks, revisits):
+    # Every later stage but the last gets a ten-thousandth of the time left, too little to
+    # prove anything; the last proves at once. Revisited with the time left, each is
+    # proven, and none ends above where it got before.
+    scenario = load_scenario(TUTORIAL)
+    settings = EngineSettings(later_term_share=1e-4, later_stage_seconds=0.0, revisits=revisits)
+    plan = solve(scenario, SolveOptions(time_limit=10, workers=1, seed=0, settings=settings))
+    plan_checks(scenario, plan)
+    proven = [stage.status == Status.OPTIMAL for stage in plan.stages]
+    if revisits:
+        assert all(proven)
+    else:
+        assert not all(proven)  # what the revisits make up for
