@@ -11,6 +11,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from .bound import BlockBound, block_bound
+from .lp_bound import RelaxationRun, start_relaxation
 from .model import RotaModel
 from .options import SolveOptions
 from .search import NeighbourhoodSearch
@@ -30,6 +31,8 @@ class BoundRun:
     halt: threading.Event = field(default_factory=threading.Event)
     proof: list[BlockBound] = field(default_factory=list)
     proven: threading.Event = field(default_factory=threading.Event)  # the blocks are in
+    # The whole model's relaxation with the blocks as cuts, in a child process.
+    relaxation: RelaxationRun | None = None
 
     def settled(self, wait: float, flag: StopFlag) -> list[tuple[np.ndarray, int]] | None:
         """The blocks at their least, for the search to steer by; waits up to ``wait``
@@ -64,12 +67,15 @@ def start_bound(
     if rota is None and not blocks:
         return None
     solver = new_solver(budget, max(1, options.threads - 1), options.seed)
+    relaxation = None
+    if blocks and neighbourhoods.instance.num_pairs <= options.settings.relaxation_pairs:
+        relaxation = start_relaxation(neighbourhoods.instance.scenario, time.monotonic() + budget)
     if rota is not None and rota.instance.num_pairs <= options.settings.strong_bound_pairs:
         # The full linear relaxation proves much better bounds; on large models its root
         # takes longer than a stage, so there the default relaxation is used.
         solver.parameters.linearization_level = 2
     done = threading.Event()
-    run = BoundRun(solver, threading.Thread(), done)
+    run = BoundRun(solver, threading.Thread(), done, relaxation=relaxation)
     # The bound as CP-SAT proves it, for the live display while the search runs.
     solver.best_bound_callback = run.live_bound.append
     deadline = time.monotonic() + budget
@@ -89,6 +95,8 @@ def start_bound(
                     settings=options.settings,
                 )
                 run.blocks.append(proof.value)
+                if run.relaxation is not None:
+                    run.relaxation.send_blocks(proof.blocks)
                 # Blocks already at their least are no place for moves: measured on the
                 # shipped company, 433 after 30 s of search instead of 473-479. The
                 # search takes them at a fixed move (``NeighbourhoodSearch.run``).
@@ -110,6 +118,9 @@ def start_bound(
 def bound_of(run: BoundRun) -> int | None:
     """The best bound proven so far (the blocks' or the whole model's), or None."""
     bounds = list(run.blocks)
+    relaxed = run.relaxation.poll() if run.relaxation is not None else None
+    if relaxed is not None:
+        bounds.append(relaxed)
     finished = run.done.is_set() and bool(run.status)
     if finished and run.status[0] != cp_model.INFEASIBLE:
         # Stopped before a plan of its own, CP-SAT still reports the bound it has proven.

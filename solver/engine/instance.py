@@ -19,6 +19,7 @@ from models.eligibility import member_columns
 from models.rules import MemberLimits, TeamRule
 
 from .instance_groups import PairGroups, pair_groups
+from .member_rules import MemberRow, member_rows
 
 
 @dataclass
@@ -63,6 +64,8 @@ class Instance:
     pinned: np.ndarray  # pair indices
     session_year: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     session_months: list[list[tuple[tuple[int, int], int]]] = field(default_factory=list)
+    session_course: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    session_repeatable: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     windows_by_member: list[list[int]] = field(default_factory=list)  # windows that need something
     dropped_pairs: int = 0
     previous_pairs: dict[tuple[int, int], int] = field(default_factory=dict)
@@ -75,6 +78,7 @@ class Instance:
     _together_groups: list[tuple[list[int], list[int]]] | None = None
     _requirement_sessions: dict[int, np.ndarray] = field(default_factory=dict)
     _groups: PairGroups | None = None
+    _member_rows: dict[int, list[MemberRow]] = field(default_factory=dict)
 
     @property
     def num_pairs(self) -> int:
@@ -94,6 +98,13 @@ class Instance:
         if self._groups is None:
             self._groups = pair_groups(self)
         return self._groups
+
+    def member_rows(self, m: int) -> list[MemberRow]:
+        """Member ``m``'s own rules as rows (``solver.engine.member_rules``); built once."""
+        rows = self._member_rows.get(m)
+        if rows is None:
+            rows = self._member_rows[m] = member_rows(self, m)
+        return rows
 
     def requirement_sessions(self, r: int) -> np.ndarray:
         """Which sessions count for requirement ``r``, as a boolean array."""

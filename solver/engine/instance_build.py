@@ -29,6 +29,8 @@ class SessionArrays(TypedDict):
     hours_scale: int
     session_year: np.ndarray
     session_months: list[list[tuple[tuple[int, int], int]]]
+    session_course: np.ndarray
+    session_repeatable: np.ndarray
 
 
 def build_instance(scenario: Scenario) -> Instance:
@@ -76,9 +78,11 @@ def build_instance(scenario: Scenario) -> Instance:
 
 def session_arrays(scenario: Scenario) -> SessionArrays:
     """Each session's days, whether it is away, its class hours (times the hours scale),
-    its year and its days in each month."""
+    its year, its days in each month, its course (an index into ``scenario.courses``) and
+    whether that course is repeatable."""
     sessions = scenario.sessions
     scale = _hours_scale(scenario)
+    course_index = {course.id: c for c, course in enumerate(scenario.courses)}
     return SessionArrays(
         session_start=np.array([s.start.toordinal() for s in sessions], dtype=np.int64),
         session_end=np.array([s.last_day.toordinal() for s in sessions], dtype=np.int64),
@@ -89,6 +93,10 @@ def session_arrays(scenario: Scenario) -> SessionArrays:
         hours_scale=scale,
         session_year=np.array([s.start.year for s in sessions], dtype=np.int64),
         session_months=[days_by_month(s.start, s.last_day) for s in sessions],
+        session_course=np.array([course_index[s.course] for s in sessions], dtype=np.int64),
+        session_repeatable=np.array(
+            [scenario.course_by_id[s.course].repeatable for s in sessions], dtype=bool
+        ),
     )
 
 

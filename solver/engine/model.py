@@ -9,17 +9,17 @@ optimum bounds the whole scenario's; see ``solver.bound``).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
 from ortools.sat.python import cp_model
 
 from models.eligibility import selector_mask
-from models.rules import MemberLimits
 from models.scenario import TERMS
 
 from .instance import Instance, share_fraction
+from .member_rules import interval_cliques
 from .model_terms import (
     avoid_term,
     changes_term,
@@ -226,10 +226,7 @@ class RotaModel:
         if not self.scope.relaxed:
             self._mix_shares()
             self._together()
-        self._away_overlap_and_gap()
-        self._non_repeatable()
-        self._member_day_caps()
-        self._member_hour_and_session_caps()
+        self._member_rules()
         self._team_caps()
         self._pinned()
 
@@ -329,84 +326,24 @@ class RotaModel:
                     for var in variables[1:]:
                         self.model.add(var == variables[0])
 
-    def _away_overlap_and_gap(self) -> None:
-        """No two away sessions sharing a day or closer than ``min_gap_days``, as cliques."""
-        instance = self.instance
-        for m in self.scope.members:
-            pairs = self.pairs_of(m)
-            sessions = instance.pair_session[pairs]
-            away = instance.session_away[sessions]
-            if away.sum() < 2:
-                continue
-            gap = instance.limits[m].min_gap_days or 0
-            chosen, chosen_sessions = pairs[away], sessions[away]
-            starts = instance.session_start[chosen_sessions]
-            for clique in _interval_cliques(starts, instance.session_end[chosen_sessions] + gap):
-                self.model.add_at_most_one(self.x(chosen[clique]))
-
-    def _non_repeatable(self) -> None:
-        """At most one session of a non-repeatable course per member (history removed pairs)."""
-        instance = self.instance
-        scenario = instance.scenario
-        repeatable = np.array(
-            [scenario.course_by_id[s.course].repeatable for s in scenario.sessions], dtype=bool
-        )
-        course_of = np.array([s.course for s in scenario.sessions], dtype=object)
-        for m in self.scope.members:
-            pairs = self.pairs_of(m)
-            sessions = instance.pair_session[pairs]
-            once = ~repeatable[sessions]
-            for chosen in _group_by(course_of[sessions[once]], pairs[once]).values():
-                if len(chosen) > 1:
-                    self.at_most_one(chosen)
-
-    def _member_day_caps(self) -> None:
-        """Days away per year and per month; each day counts in its own month and year."""
-        instance = self.instance
-        for m, limits in self._members_limited("max_days_per_year", "max_days_per_month"):
-            per_year: dict[int, list[tuple[int, int]]] = defaultdict(list)
-            per_month: dict[tuple[int, int], list[tuple[int, int]]] = defaultdict(list)
-            for p in self.pairs_of(m):
-                s = instance.pair_session[p]
-                if not instance.session_away[s]:
-                    continue
-                for (year, month), days in instance.session_months[s]:
-                    per_month[(year, month)].append((int(p), days))
-                    per_year[year].append((int(p), days))
-            self._cap(per_year, limits.max_days_per_year)
-            self._cap(per_month, limits.max_days_per_month)
-
-    def _member_hour_and_session_caps(self) -> None:
-        """Class hours and sessions per year, counted in the year a session starts."""
-        instance = self.instance
-        for m, limits in self._members_limited("max_hours_per_year", "max_sessions_per_year"):
-            hours: dict[int, list[tuple[int, int]]] = defaultdict(list)
-            count: dict[int, list[tuple[int, int]]] = defaultdict(list)
-            for p in self.pairs_of(m):
-                s = instance.pair_session[p]
-                year = int(instance.session_year[s])
-                hours[year].append((int(p), int(instance.session_hours[s])))
-                count[year].append((int(p), 1))
-            if limits.max_hours_per_year is not None:
-                # Scaled hours are whole numbers, so flooring the cap loses nothing.
-                self._cap(hours, int(limits.max_hours_per_year * instance.hours_scale + 1e-6))
-            self._cap(count, limits.max_sessions_per_year)
-
-    def _members_limited(self, *limits: str) -> Iterator[tuple[int, MemberLimits]]:
-        """The scope's members with at least one of the named ``MemberLimits`` fields set,
-        with their limits: the others need no constraint of those caps."""
-        for m in self.scope.members:
-            member_limits = self.instance.limits[m]
-            if any(getattr(member_limits, name) is not None for name in limits):
-                yield m, member_limits
-
-    def _cap(self, groups: dict, cap: int | None) -> None:
-        if cap is None:
-            return
-        for items in groups.values():
-            if sum(w for _, w in items) > cap:
-                pairs, weights = zip(*items, strict=True)
-                self.model.add(self.linear(pairs, weights) <= cap)
+    def _member_rules(self) -> None:
+        """Each member's own rules: one away session a day and the gaps between them,
+        non-repeatable courses, days, hours and sessions per year or month
+        (``solver.engine.member_rules``, worked out once per member), over the pairs this
+        model decides."""
+        for m in self.scope.members.tolist():
+            for row in self.instance.member_rows(m):
+                pairs, weights = row.pairs, row.weights
+                if self.decided is not None:
+                    keep = self.decided[pairs]
+                    pairs = pairs[keep]
+                    weights = None if weights is None else weights[keep]
+                    if (len(pairs) if weights is None else int(weights.sum())) <= row.cap:
+                        continue
+                if weights is None and row.cap == 1:
+                    self.at_most_one(pairs)
+                else:
+                    self.model.add(self.linear(pairs, weights) <= row.cap)
 
     def _team_caps(self) -> None:
         """Members of a team away on one day: at most the team's cap, on every day.
@@ -432,7 +369,7 @@ class RotaModel:
             pairs_in = _group_by(instance.pair_session[pairs], pairs)
             sessions = np.array(sorted(set(pairs_in) | set(fixed)), dtype=np.int64)
             starts, ends = instance.session_start[sessions], instance.session_end[sessions]
-            for clique in _interval_cliques(starts, ends, smallest=1):
+            for clique in interval_cliques(starts, ends, smallest=1):
                 chosen = [p for s in sessions[clique] for p in pairs_in.get(int(s), ())]
                 room = cap - sum(fixed.get(int(s), 0) for s in sessions[clique])
                 if len(chosen) <= room:
@@ -479,26 +416,6 @@ class RotaModel:
         }
         for name in names:
             self.terms[name] = build[name](self)
-
-
-def _interval_cliques(
-    starts: np.ndarray, ends: np.ndarray, smallest: int = 2
-) -> Iterator[np.ndarray]:
-    """Maximal groups of closed intervals sharing a day, found at start points.
-
-    Two intervals that meet share the later one's start day, so the groups at start days
-    cover every conflict; a group is kept only if the next start drops one of its members.
-    """
-    order = np.lexsort((ends, starts))
-    starts, ends = starts[order], ends[order]
-    open_ends: list[tuple[int, int]] = []  # (end, position)
-    for i in range(len(order)):
-        open_ends = [(e, j) for e, j in open_ends if e >= starts[i]]
-        open_ends.append((int(ends[i]), i))
-        next_start = starts[i + 1] if i + 1 < len(order) else None
-        closes = next_start is None or min(e for e, _ in open_ends) < next_start
-        if closes and len(open_ends) >= smallest:
-            yield order[[j for _, j in open_ends]]
 
 
 def _group_by(keys: np.ndarray, values: np.ndarray) -> dict:

@@ -179,6 +179,8 @@ def _search_stage(
         if rota is not None:
             adopt_if_better(rota, bound_run, neighbourhoods, value)
         bound = bound_of(bound_run)
+        if bound_run.relaxation is not None:
+            bound_run.relaxation.stop()
     values = terms_of(instance, neighbourhoods.taken)
     reached = values[term]
     report = StageReport(

@@ -124,6 +124,10 @@ class EngineSettings:
         that its trajectory does not depend on when the bound's thread finishes), and the
         most seconds it waits for them there; a bound later than that is asked for again
         at twice the moves, and so on, rather than stall the search.
+    relaxation_pairs
+        Up to this many eligible pairs, the search's ``unmet`` stage also proves the bound
+        of the whole model's linear relaxation with the blocks as cuts, in a child process
+        (``solver.engine.lp_bound``); above it the child's model would not fit in memory.
     seats_block_pairs
         A seats block of the block bound is proven only up to this many pairs, so that
         its model stays small; larger ones (the hours windows of a year reach every
@@ -163,6 +167,7 @@ class EngineSettings:
     fill_every: int = 10
     settle_at: int = 40
     settle_wait: float = 5.0
+    relaxation_pairs: int = 600_000
     seats_block_pairs: int = 20_000
     block_work: float = 60.0
     profile_seconds: float = 1.0
