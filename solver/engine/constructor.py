@@ -259,28 +259,13 @@ def construct(instance: Instance, keep: list[int] | None = None) -> list[int]:
         group = builder.group_of(m, s)
         if m not in builder.loads.attendees[s] and builder.group_fits(group, s):
             builder.add(group, s)
-    _serve_until_settled(builder)
+    serve_until_settled(builder)
     return sorted(builder.chosen)
 
 
-def fill(instance: Instance, taken: np.ndarray) -> np.ndarray:
-    """The plan ``taken`` with every session added that serves an unmet window and fits.
-
-    Moves of the neighbourhood search leave such openings behind (a seat freed, a cap no
-    longer used); filling them needs no solve. Sessions that run in ``taken`` are never
-    cancelled, so the plan keeps every rule.
-    """
-    builder = Constructor(instance)
-    for p in np.flatnonzero(taken):
-        builder.add([int(instance.pair_member[p])], int(instance.pair_session[p]))
-    running = {s for s, present in enumerate(builder.loads.attendees) if present}
-    _serve_until_settled(builder, keep_running=running)
-    filled = np.zeros(len(taken), dtype=bool)
-    filled[sorted(builder.chosen)] = True
-    return filled
-
-
-def _serve_until_settled(builder: Constructor, keep_running: set[int] | None = None) -> None:
+def serve_until_settled(builder: Constructor, keep_running: set[int] | None = None) -> None:
+    """Serve the windows left short; cancel sessions left below their least size (except
+    ``keep_running``) and serve again, up to three rounds."""
     for _ in range(3):
         _serve_windows(builder)
         if not _cancel_short_sessions(builder, keep_running or set()):

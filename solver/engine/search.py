@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 from ortools.sat.python import cp_model
 
-from .constructor import fill
+from .fill_pass import Filler
 from .instance import Instance
 from .instance_groups import free_sessions
 from .model import RotaModel, Scope
@@ -77,6 +77,7 @@ class NeighbourhoodSearch:
         # A boolean per session: those whose attendance no move needs to know (room for
         # everyone eligible and nothing else to count); reaches and backgrounds leave them out.
         self.loose = free_sessions(instance)
+        self.filler = Filler(instance)
 
     # -- the loop -----------------------------------------------------------------------
 
@@ -188,7 +189,7 @@ class NeighbourhoodSearch:
     def _fill(self) -> int:
         """Add every session that serves an unmet window and fits; the gain on unmet."""
         before = int((self.shortfalls() * self.plan.weight).sum())
-        self.taken = fill(self.instance, self.taken)
+        self.taken = self.filler.fill(self.taken)
         return before - int((self.shortfalls() * self.plan.weight).sum())
 
     def _prepare(

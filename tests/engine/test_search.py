@@ -11,7 +11,9 @@ import pytest
 
 from checker import check_plan
 from models import load_scenario
+from models.generate import generate_scenario
 from solver.engine import NeighbourhoodSearch, build_instance, construct
+from solver.engine.fill_pass import Filler, fill
 
 TUTORIAL = Path(__file__).resolve().parents[2] / "scenarios" / "tutorial" / "scenario.yaml"
 
@@ -208,3 +210,19 @@ def test_the_block_bound_is_taken_at_fixed_moves():
     search.run("unmet", time.monotonic() + 120, stop=stop, blocks=blocks)
     assert asked == [settle_at, 2 * settle_at]
     assert block.tolist() == search.plan.settled[0].tolist()
+
+
+def test_fill_passes_that_keep_their_counts_fill_as_a_fresh_pass_does(tmp_path):
+    # The search's fill passes bring their counts up to date with what changed since the
+    # last pass; the plan they give must be the one a pass counting afresh gives.
+    instance = build_instance(load_scenario(generate_scenario(tmp_path, 120, 2, seed=5)))
+    rng = np.random.default_rng(0)
+    taken = np.zeros(instance.num_pairs, dtype=bool)
+    taken[construct(instance)] = True
+    filler = Filler(instance)
+    for _ in range(4):
+        dropped = rng.choice(np.flatnonzero(taken), size=int(taken.sum()) // 5, replace=False)
+        taken[dropped] = False
+        kept = filler.fill(taken)
+        assert np.array_equal(kept, fill(instance, taken))
+        taken = kept
