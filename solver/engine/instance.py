@@ -19,7 +19,7 @@ from models.eligibility import member_columns
 from models.rules import MemberLimits, TeamRule
 
 from .instance_groups import PairGroups, pair_groups
-from .member_rules import MemberRow, member_rows
+from .member_rules import MemberRows, member_rows
 
 
 @dataclass
@@ -78,7 +78,7 @@ class Instance:
     _together_groups: list[tuple[list[int], list[int]]] | None = None
     _requirement_sessions: dict[int, np.ndarray] = field(default_factory=dict)
     _groups: PairGroups | None = None
-    _member_rows: dict[int, list[MemberRow]] = field(default_factory=dict)
+    _member_rows: dict[int, MemberRows] = field(default_factory=dict)
 
     @property
     def num_pairs(self) -> int:
@@ -99,7 +99,7 @@ class Instance:
             self._groups = pair_groups(self)
         return self._groups
 
-    def member_rows(self, m: int) -> list[MemberRow]:
+    def member_rows(self, m: int) -> MemberRows:
         """Member ``m``'s own rules as rows (``solver.engine.member_rules``); built once."""
         rows = self._member_rows.get(m)
         if rows is None:

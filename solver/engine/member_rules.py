@@ -31,14 +31,44 @@ class MemberRow:
     cap: int
 
 
-def member_rows(instance: Instance, m: int) -> list[MemberRow]:
-    """Every row of member ``m``'s own rules."""
-    return [
+@dataclass(frozen=True)
+class MemberRows:
+    """One member's rows packed into a few arrays: kept for every member of a province,
+    a list of small arrays per row would cost four times the memory."""
+
+    pairs: np.ndarray  # every row's pairs, one row after the other
+    weights: np.ndarray  # each of those pairs' weight in its row
+    bounds: np.ndarray  # row i holds pairs[bounds[i]:bounds[i + 1]]
+    caps: np.ndarray
+    weighted: np.ndarray  # whether row i has weights other than 1
+
+    def __iter__(self):
+        """Each row as ``MemberRow``."""
+        for i, cap in enumerate(self.caps.tolist()):
+            chosen = slice(self.bounds[i], self.bounds[i + 1])
+            weights = self.weights[chosen] if self.weighted[i] else None
+            yield MemberRow(self.pairs[chosen], weights, cap)
+
+
+def member_rows(instance: Instance, m: int) -> MemberRows:
+    """Every row of member ``m``'s own rules, packed."""
+    rows = [
         *away_overlap_and_gap(instance, m),
         *non_repeatable(instance, m),
         *day_caps(instance, m),
         *hour_and_session_caps(instance, m),
     ]
+    sizes = [len(row.pairs) for row in rows]
+    weights = [
+        np.ones(len(r.pairs), dtype=np.int64) if r.weights is None else r.weights for r in rows
+    ]
+    return MemberRows(
+        pairs=np.concatenate([row.pairs for row in rows]) if rows else np.zeros(0, np.int64),
+        weights=np.concatenate(weights) if rows else np.zeros(0, np.int64),
+        bounds=np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64),
+        caps=np.array([row.cap for row in rows], dtype=np.int64),
+        weighted=np.array([row.weights is not None for row in rows], dtype=bool),
+    )
 
 
 def away_overlap_and_gap(instance: Instance, m: int) -> list[MemberRow]:
