@@ -80,16 +80,25 @@ class RelaxationRun:
         self.connection.close()
 
 
-def start_relaxation(scenario: Scenario, deadline: float) -> RelaxationRun:
+def start_relaxation(scenario: Scenario, deadline: float) -> RelaxationRun | None:
     """Start proving the relaxation's bound in a child process; it must end by
-    ``deadline`` (``time.monotonic()``, which the child shares)."""
+    ``deadline`` (``time.monotonic()``, which the child shares). None where no child can
+    be started: a daemonic process may have none (a Dask worker is one by default), and
+    the search then goes on with the blocks' bound alone."""
+    if multiprocessing.current_process().daemon:
+        return None
     context = multiprocessing.get_context("spawn")
     ours, theirs = context.Pipe()
     process = context.Process(
         target=_prove_in_child, args=(theirs, scenario, deadline), daemon=True
     )
-    process.start()
-    theirs.close()
+    try:
+        process.start()
+    except OSError:
+        ours.close()
+        return None
+    finally:
+        theirs.close()
     return RelaxationRun(process, ours)
 
 

@@ -63,6 +63,7 @@ def test_the_relaxation_with_block_cuts_bounds_the_tutorial():
     short = NeighbourhoodSearch(instance, taken).weighted_shortfalls()
     proof = block_bound(instance, short, time.monotonic() + 30)
     run = start_relaxation(scenario, time.monotonic() + 60)
+    assert run is not None
     try:
         run.send_blocks(proof.blocks)
         while run.poll() is None and not run.done:
@@ -72,3 +73,14 @@ def test_the_relaxation_with_block_cuts_bounds_the_tutorial():
     # The tutorial's optimum is 31 (the whole model proves it in a second).
     assert run.bound is not None
     assert proof.value <= run.bound <= 31
+
+
+def test_no_relaxation_from_a_daemonic_process(monkeypatch):
+    # A daemonic process (a Dask worker by default) may start no child: the search then
+    # goes on with the blocks' bound alone instead of failing.
+    class Daemonic:
+        daemon = True
+
+    monkeypatch.setattr("solver.engine.lp_bound.multiprocessing.current_process", Daemonic)
+    scenario = load_scenario(TUTORIAL)
+    assert start_relaxation(scenario, time.monotonic() + 5) is None
