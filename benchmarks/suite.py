@@ -23,7 +23,8 @@ It prints one Markdown table, a row per scenario and engine:
   checker's definition, SPEC.md "Surplus");
 - ``attendances / bound``: that plan's attendances and its stage's proven bound;
 - ``later gap %``: the widest gap of a term after the first, each term's value in that
-  plan against the bound its stage proved (``-``: some later term has no bound);
+  plan against the bound its stage proved, and that term's name (``-``: some later term
+  has no bound);
 - ``unmet proven s``, ``all proven s``: seconds (loading included) to ``unmet`` proven
   optimal, and to every term proven, in the shortest budget that got there; ``-`` where
   no solve did;
@@ -178,13 +179,16 @@ def _later_gap(run: dict) -> str:
     stages = (run.get("stages") or [])[1:]
     if not objective or not stages:
         return "none" if objective else "-"
-    gaps = []
+    widest, term = 0.0, ""
     for stage in stages:
         value, bound = objective.get(stage["term"]), stage.get("bound")
         if value is None or bound is None:
             return "-"
-        gaps.append(100 * max(0, value - bound) / max(1, value))
-    return fmt(max(gaps), 1)
+        gap = 100 * max(0, value - bound) / max(1, value)
+        if gap > widest:
+            widest, term = gap, stage["term"]
+    # The term is named: 100 % can be one attendance on an avoided day against a bound of 0.
+    return f"{fmt(widest, 1)} {term}" if term else fmt(widest, 1)
 
 
 def table_rows(
