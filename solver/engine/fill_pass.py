@@ -51,8 +51,3 @@ class Filler:
             builder.add([int(instance.pair_member[p])], int(instance.pair_session[p]))
         self._counted = taken.copy()
         return builder
-
-
-def fill(instance: Instance, taken: np.ndarray) -> np.ndarray:
-    """One fill pass over ``taken`` (see ``Filler``)."""
-    return Filler(instance).fill(taken)

@@ -120,6 +120,8 @@ def _prove_in_child(connection: Connection, scenario: Scenario, deadline: float)
         blocks = connection.recv()
         rows, least = [], []
         for windows, value in blocks:
+            # A window without a shortfall variable needs nothing: its shortfall is 0,
+            # so leaving it out of the row changes nothing.
             chosen = [int(w) for w in windows if int(w) in rota.vars.shortfall]
             columns = np.array([rota.vars.shortfall[w].index for w in chosen], dtype=np.int64)
             weights = np.array([instance.windows[w].weight for w in chosen], dtype=float)

@@ -33,7 +33,7 @@ INFINITE = 1e30  # beyond any bound rotaplan's models hold
 @dataclass
 class Relaxation:
     """``min cost.x + offset`` subject to ``row_lower <= A x <= row_upper`` and
-    ``lower <= x <= upper``, with ``scale`` the CP-SAT objective's scaling factor."""
+    ``lower <= x <= upper`` (cost and offset already scaled as CP-SAT's objective is)."""
 
     matrix: sparse.csr_matrix
     row_lower: np.ndarray

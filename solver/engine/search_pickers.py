@@ -39,8 +39,6 @@ class Pickers:
         self._units = members_by([m.unit for m in instance.scenario.members])
         sessions = instance.scenario.sessions
         self._min_size = np.array([session.min_size for session in sessions], dtype=np.int64)
-        courses = {course: c for c, course in enumerate(instance.scenario.course_by_id)}
-        self._session_course = np.array([courses[x.course] for x in sessions], dtype=np.int64)
         self._openings: dict[int, tuple[int, int]] = {}  # session: (tries, move of last try)
 
     def for_term(self, term: str) -> list[tuple[Callable[[], np.ndarray], float | None]]:
@@ -121,7 +119,9 @@ class Pickers:
         self._openings[s] = (tries + 1, now)
         eligible = instance.pair_member[instance.pairs_of_session[s]]
         theirs = instance.pairs_of_members(eligible)
-        same_course = self._session_course[instance.pair_session[theirs]] == self._session_course[s]
+        same_course = (
+            instance.session_course[instance.pair_session[theirs]] == instance.session_course[s]
+        )
         movers = np.unique(
             instance.pair_member[theirs[self.plan.taken[theirs] & same_course]]
         ).tolist()
@@ -154,9 +154,9 @@ class Pickers:
     def by_course(self) -> np.ndarray:
         """The attendees of some sessions of one course and year, who may swap seats."""
         instance = self.instance
-        s = int(self.rng.integers(len(self._session_course)))
+        s = int(self.rng.integers(len(instance.session_course)))
         related = np.flatnonzero(
-            (self._session_course == self._session_course[s])
+            (instance.session_course == instance.session_course[s])
             & (instance.session_year == instance.session_year[s])
         )
         pairs = np.concatenate([instance.pairs_of_session[t] for t in related])

@@ -138,11 +138,8 @@ class _Stages:
         for index in range(first, len(self.terms)):
             if self.flag.interrupted:
                 break
-            found = self._run_stage(index)
-            if found is None:
+            if not self._run_stage(index):  # no plan, or no time left
                 break
-            if not found:
-                return self.solution is not None
         return self.solution is not None
 
     def _run_stage(self, index: int, share: float | None = None) -> bool | None:
