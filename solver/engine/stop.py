@@ -65,11 +65,14 @@ def run_solver(
     if flag.interrupted:
         return cp_model.UNKNOWN
     outcome: list[cp_model.CpSolverStatus] = []
+    failed: list[BaseException] = []
     done = threading.Event()
 
     def work() -> None:
         try:
             outcome.append(solver.solve(model, watcher))
+        except BaseException as error:  # raised again in the caller's thread below
+            failed.append(error)
         finally:
             done.set()
 
@@ -88,4 +91,17 @@ def run_solver(
         done.wait()
     finally:
         flag.running.remove(solver)
+    if failed:
+        # A fault in the solve (a progress receiver's, say) is the caller's to see, not
+        # a solve that found nothing.
+        raise failed[0]
     return outcome[0] if outcome else cp_model.UNKNOWN
+
+
+def seconds_run(solver: cp_model.CpSolver) -> float:
+    """The seconds the solver's last solve took: 0 when ``run_solver`` did not run it
+    because Ctrl-C came first (CP-SAT then holds no response to read)."""
+    try:
+        return float(solver.wall_time)
+    except RuntimeError:  # solve() never called
+        return 0.0

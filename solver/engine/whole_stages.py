@@ -13,7 +13,7 @@ from .instance import Instance
 from .model import RotaModel
 from .options import Progress, SolveOptions
 from .result import StageReport, Status
-from .stop import StopFlag, new_solver, run_solver
+from .stop import StopFlag, new_solver, run_solver, seconds_run
 from .whole_model import (
     FEWER_IS_LOWER,
     complete_hint,
@@ -312,7 +312,7 @@ def _best_of_kept_pairs(
     solver = new_solver(budget, 1, options.seed)
     solver.parameters.linearization_level = 2
     found = run_solver(solver, kept, None, flag) in (cp_model.OPTIMAL, cp_model.FEASIBLE)
-    return (solver if found else None), solver.response_proto.wall_time
+    return (solver if found else None), seconds_run(solver)
 
 
 def _start_later_stage(rota: RotaModel, term: str, held: cp_model.CpSolver | None) -> None:
@@ -351,7 +351,7 @@ def _stage(rota: RotaModel, term: str | None, budget: float, options: SolveOptio
         status=stage_status,
         value=value,
         bound=bound,
-        seconds=solver.response_proto.wall_time,
+        seconds=seconds_run(solver),
         solutions=watcher.solutions,
     )
     return report, values, solver
