@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 
 from models import load_scenario
 from models.generate import generate_scenario
-from solver import SolveOptions
+from solver import EngineSettings, SolveOptions
 from solver.engine import solve as engine_solve
 from solver.engine.solve import make_plan
 from solver.engine.stop import StopFlag, run_solver
@@ -87,14 +87,20 @@ class _CtrlCAsStageStarts:
         pass
 
 
+@pytest.mark.parametrize("search", [False, True], ids=["whole model", "search"])
 @pytest.mark.parametrize("stage", [0, 1, 2, 3, 4])
-def test_ctrl_c_between_two_stages_ends_in_a_plan(tmp_path, monkeypatch, plan_checks, stage):
+def test_ctrl_c_between_two_stages_ends_in_a_plan(
+    tmp_path, monkeypatch, plan_checks, stage, search
+):
     # The stage whose solve Ctrl-C kept from running must say so and the solve end on the
     # plan it has; it once read the time of that solve, never run, and ended in a traceback.
     scenario = load_scenario(generate_scenario(tmp_path / "s", members=80, years=2, seed=5))
     monkeypatch.setattr(engine_solve, "StopFlag", _FlagsMade)
     progress = _CtrlCAsStageStarts(stage)
-    plan = make_plan(scenario, SolveOptions(time_limit=20, workers=2, seed=0, progress=progress))
+    # search_above_pairs=0 sends even this scenario down the neighbourhood-search path.
+    settings = EngineSettings(search_above_pairs=0 if search else 1_000_000)
+    options = SolveOptions(time_limit=20, workers=2, seed=0, progress=progress, settings=settings)
+    plan = make_plan(scenario, options)
     assert plan.has_plan
     assert plan.interrupted
     plan_checks(scenario, plan)
