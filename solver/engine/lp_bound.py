@@ -18,14 +18,15 @@ blocks, solves and sends back its bound. The search goes on meanwhile.
 
 from __future__ import annotations
 
-import multiprocessing
-import signal
+import os
+import socket
+import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ from .model import RotaModel
 class RelaxationRun:
     """The child process proving the relaxation's bound, and the line to it."""
 
-    process: Any  # multiprocessing's process of the spawn context
+    process: subprocess.Popen[bytes]
     connection: Connection
     bound: int | None = None
     sent: bool = False
@@ -74,39 +75,63 @@ class RelaxationRun:
         """End the child, finished or not."""
         self.poll()
         self.done = True
-        if self.process.is_alive():
+        if self.process.poll() is None:
             self.process.kill()
-        self.process.join()
+        self.process.wait()
         self.connection.close()
 
 
 def start_relaxation(scenario: Scenario, deadline: float) -> RelaxationRun | None:
     """Start proving the relaxation's bound in a child process; it must end by
     ``deadline`` (``time.monotonic()``, which the child shares). None where no child can
-    be started: a daemonic process may have none (a Dask worker is one by default), and
-    the search then goes on with the blocks' bound alone."""
-    if multiprocessing.current_process().daemon:
-        return None
-    context = multiprocessing.get_context("spawn")
-    ours, theirs = context.Pipe()
-    process = context.Process(
-        target=_prove_in_child, args=(theirs, scenario, deadline), daemon=True
-    )
+    be started: the search then goes on with the blocks' bound alone.
+
+    The child is a fresh interpreter running ``solver.engine.lp_child``, not one of
+    multiprocessing's: its "spawn" runs the caller's main script again in the child, so
+    a library caller's script without an ``if __name__ == "__main__"`` guard would do its
+    work twice (and fail in the child); "fork" would copy CP-SAT's running threads.
+    """
+    ours, theirs = socket.socketpair()
+    child_end = theirs.fileno()
     try:
-        process.start()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "solver.engine.lp_child", str(child_end)],
+            pass_fds=(child_end,),
+            env=_child_environment(),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            # CP-SAT's and PDLP's own messages would reach the planner's terminal.
+            stderr=subprocess.DEVNULL,
+        )
     except OSError:
         ours.close()
         return None
     finally:
         theirs.close()
-    return RelaxationRun(process, ours)
-
-
-def _prove_in_child(connection: Connection, scenario: Scenario, deadline: float) -> None:
-    """The child's work: the model's relaxation, the blocks as cuts, PDLP, the bound."""
-    # Ctrl-C is the parent's to handle; it ends this process when the stage is over.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    connection = Connection(ours.detach())
     try:
+        connection.send((scenario, deadline))
+    except (BrokenPipeError, OSError):
+        process.kill()
+        process.wait()
+        connection.close()
+        return None
+    return RelaxationRun(process, connection)
+
+
+def _child_environment() -> dict[str, str]:
+    """The caller's environment, with the folder that holds rotaplan's packages first on
+    the child's path: a library caller may have put it on ``sys.path`` by hand."""
+    root = str(Path(__file__).resolve().parents[2])
+    paths = [root, *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
+    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+
+
+def prove_in_child(connection: Connection) -> None:
+    """The child's work: the scenario, the model's relaxation, the blocks as cuts, PDLP,
+    the bound."""
+    try:
+        scenario, deadline = connection.recv()
         instance = build_instance(scenario)
         rota = RotaModel(instance, terms=["unmet"])
         rota.model.minimize(rota.terms["unmet"])

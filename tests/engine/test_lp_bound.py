@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -13,7 +15,8 @@ from solver.engine import NeighbourhoodSearch, block_bound, build_instance, cons
 from solver.engine.lp_bound import start_relaxation
 from solver.engine.lp_relaxation import integer_bound, lp_lower_bound, relaxation_of
 
-TUTORIAL = Path(__file__).resolve().parents[2] / "scenarios" / "tutorial" / "scenario.yaml"
+TESTS = Path(__file__).resolve().parents[1]
+TUTORIAL = TESTS.parent / "scenarios" / "tutorial" / "scenario.yaml"
 
 
 def _serialised(model: cp_model.CpModel, tmp_path: Path) -> bytes:
@@ -75,12 +78,33 @@ def test_the_relaxation_with_block_cuts_bounds_the_tutorial():
     assert proof.value <= run.bound <= 31
 
 
-def test_no_relaxation_from_a_daemonic_process(monkeypatch):
-    # A daemonic process (a Dask worker by default) may start no child: the search then
-    # goes on with the blocks' bound alone instead of failing.
-    class Daemonic:
-        daemon = True
+UNGUARDED = """
+import sys, time
+sys.path.insert(0, {root!r})
+from pathlib import Path
+with open({runs!r}, "a") as runs:
+    runs.write("ran\\n")
+from models import load_scenario
+from solver.engine.lp_bound import start_relaxation
+run = start_relaxation(load_scenario({tutorial!r}), time.monotonic() + 30)
+run.send_blocks([])
+while run.poll() is None and not run.done:
+    time.sleep(0.05)
+run.stop()
+print(run.bound)
+"""
 
-    monkeypatch.setattr("solver.engine.lp_bound.multiprocessing.current_process", Daemonic)
-    scenario = load_scenario(TUTORIAL)
-    assert start_relaxation(scenario, time.monotonic() + 5) is None
+
+def test_a_callers_script_without_a_main_guard_runs_once(tmp_path):
+    # A library caller's script need not guard its work with ``if __name__ ==
+    # "__main__"``: the relaxation's child process does not run the script again.
+    script, runs = tmp_path / "plan_units.py", tmp_path / "runs.txt"
+    root = str(TESTS.parent)
+    script.write_text(UNGUARDED.format(root=root, runs=str(runs), tutorial=str(TUTORIAL)))
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert runs.read_text() == "ran\n"
+    # No blocks sent: the relaxation alone, a bound at most the optimum 31.
+    assert 0 <= int(done.stdout.strip()) <= 31
