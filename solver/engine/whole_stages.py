@@ -227,10 +227,17 @@ class _Stages:
         stage gets half the time left, the stages after it the rest.
         """
         knobs = self.knobs
+        # Stages revisited without a gain nor a proof: run again, they would start over
+        # from the same plan, so the time goes to the next one left unproven.
+        spent: set[int] = set()
         for _ in range(knobs.revisits):
             if self.flag.interrupted or self.deadline - time.monotonic() < knobs.revisit_seconds:
                 return
-            unproven = [i for i, s in enumerate(self.stages) if s.status != Status.OPTIMAL]
+            unproven = [
+                i
+                for i, s in enumerate(self.stages)
+                if s.status != Status.OPTIMAL and i not in spent
+            ]
             if not unproven or len(self.stages) < len(self.terms):
                 return
             first = unproven[0]
@@ -257,8 +264,9 @@ class _Stages:
                     if report.value is not None:
                         self._hold(index, report.value)
                 if again.status != Status.OPTIMAL:
-                    return
+                    spent.add(first)
                 continue
+            spent = {i for i in spent if i < first}
             self.from_stage(first + 1)
             for report, old in zip(self.stages[first + 1 :], before[1:], strict=False):
                 _keep_bound(report, old)

@@ -19,6 +19,7 @@ import yaml
 from models import load_scenario
 from models.scenario import TERMS
 from solver import EngineSettings, SolveOptions, Status, solve
+from solver.engine import whole_stages
 from solver.output import plan_summary
 
 TUTORIAL = Path(__file__).resolve().parents[2] / "scenarios" / "tutorial" / "scenario.yaml"
@@ -211,3 +212,26 @@ def test_time_the_last_stage_leaves_goes_back_to_stages_left_unproven(plan_check
         assert all(proven)
     else:
         assert not all(proven)  # what the revisits make up for
+
+
+def test_a_revisit_that_neither_gains_nor_proves_passes_on_to_the_next_stage(
+    plan_checks, monkeypatch
+):
+    # The third stage from the end gets no time on any run (so it stays unproven); the
+    # stages after it get a ten-thousandth of the time left at first. Revisited, the
+    # starved stage gains nothing: the time left goes on to the next stage left unproven,
+    # which then proves its term (once the revisits stopped at the starved stage).
+    scenario = load_scenario(TUTORIAL)
+    starved, after = scenario.objective[-3], scenario.objective[-2]
+    stage = whole_stages._stage
+
+    def starving(rota, term, budget, options, flag):
+        return stage(rota, term, 0.0 if term == starved else budget, options, flag)
+
+    monkeypatch.setattr(whole_stages, "_stage", starving)
+    settings = EngineSettings(later_term_share=1e-4, later_stage_seconds=0.0, kept_pairs_share=0.0)
+    plan = solve(scenario, SolveOptions(time_limit=10, workers=1, seed=0, settings=settings))
+    plan_checks(scenario, plan)
+    status = {stage.term: stage.status for stage in plan.stages}
+    assert status[starved] != Status.OPTIMAL
+    assert status[after] == Status.OPTIMAL, status
