@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import weakref
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -75,9 +76,7 @@ class RelaxationRun:
         """End the child, finished or not."""
         self.poll()
         self.done = True
-        if self.process.poll() is None:
-            self.process.kill()
-        self.process.wait()
+        _end(self.process)
         self.connection.close()
 
 
@@ -91,17 +90,20 @@ def start_relaxation(scenario: Scenario, deadline: float) -> RelaxationRun | Non
     a library caller's script without an ``if __name__ == "__main__"`` guard would do its
     work twice (and fail in the child); "fork" would copy CP-SAT's running threads.
     """
+    if os.name != "posix":
+        return None  # the child's end of the socket is handed over as a POSIX descriptor
     ours, theirs = socket.socketpair()
     child_end = theirs.fileno()
     try:
         process = subprocess.Popen(
-            [sys.executable, "-m", "solver.engine.lp_child", str(child_end)],
+            [sys.executable, "-c", _child_code(child_end)],
             pass_fds=(child_end,),
-            env=_child_environment(),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             # CP-SAT's and PDLP's own messages would reach the planner's terminal.
             stderr=subprocess.DEVNULL,
+            # Ctrl-C at the terminal is the parent's to handle, not the child's.
+            process_group=0,
         )
     except OSError:
         ours.close()
@@ -112,19 +114,31 @@ def start_relaxation(scenario: Scenario, deadline: float) -> RelaxationRun | Non
     try:
         connection.send((scenario, deadline))
     except (BrokenPipeError, OSError):
-        process.kill()
-        process.wait()
+        _end(process)
         connection.close()
         return None
-    return RelaxationRun(process, connection)
+    run = RelaxationRun(process, connection)
+    # Ended with the run, or when the interpreter exits (an exception that never reached
+    # ``stop``): PDLP alone would otherwise run on to the deadline.
+    weakref.finalize(run, _end, process)
+    return run
 
 
-def _child_environment() -> dict[str, str]:
-    """The caller's environment, with the folder that holds rotaplan's packages first on
-    the child's path: a library caller may have put it on ``sys.path`` by hand."""
-    root = str(Path(__file__).resolve().parents[2])
-    paths = [root, *os.environ.get("PYTHONPATH", "").split(os.pathsep)]
-    return {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in paths if p)}
+def _child_code(descriptor: int) -> str:
+    """The child's program: the parent's import path exactly (its current folder named,
+    a library caller's additions kept, nothing from the folder the child starts in), then
+    ``solver.engine.lp_child``."""
+    paths = [p or os.getcwd() for p in sys.path]
+    return (
+        f"import sys; sys.path[:] = {paths!r}; "
+        f"from solver.engine.lp_child import main; main({descriptor})"
+    )
+
+
+def _end(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.kill()
+    process.wait()
 
 
 def prove_in_child(connection: Connection) -> None:

@@ -1,15 +1,15 @@
-"""The child process that proves the relaxation's bound (``solver.engine.lp_bound``):
-``python -m solver.engine.lp_child FD``, FD its end of a socket to the parent."""
+"""The child process that proves the relaxation's bound (``solver.engine.lp_bound``
+starts it with the parent's import path and its end of a socket)."""
 
 from __future__ import annotations
 
 import signal
-import sys
 from multiprocessing.connection import Connection
 
 from .lp_bound import prove_in_child
 
-if __name__ == "__main__":
+
+def main(descriptor: int) -> None:
     # Ctrl-C is the parent's to handle; the parent ends this process when its stage is over.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    prove_in_child(Connection(int(sys.argv[1])))
+    prove_in_child(Connection(descriptor))

@@ -167,6 +167,15 @@ def _search_stage(
         )
     except KeyboardInterrupt:
         flag.interrupt()
+    except BaseException:
+        # A fault (a progress receiver's, say) ends the solve: the bound's thread and
+        # child process end with it.
+        if bound_run is not None:
+            bound_run.halt.set()
+            bound_run.solver.stop_search()
+            if bound_run.relaxation is not None:
+                bound_run.relaxation.stop()
+        raise
     bound = None
     if bound_run is not None:
         bound_run.halt.set()

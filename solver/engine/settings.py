@@ -82,7 +82,8 @@ class EngineSettings:
     revisits, revisit_seconds
         When the last whole-model stage ends with at least ``revisit_seconds`` left and a
         stage unproven, that stage runs again with the time left, then every stage after
-        it; at most ``revisits`` times, and only while the revisited stage gains.
+        it; at most ``revisits`` times. A stage revisited without gain nor proof is not
+        revisited again (it would start over from the same plan); the next unproven one is.
     balance_share
         Of the ``imbalance`` stage's budget, the most it spends first proving how many
         first completions a plan can have (``solver.engine.balance_counts``), which

@@ -219,7 +219,8 @@ class _Stages:
     def revisit(self) -> None:
         """Give the time the last stages did not use back to the first stage left
         unproven: its term again, and when it gains, every stage after it, which may trade
-        their terms anew for the better one. Repeated while time is left and it gains.
+        their terms anew for the better one. Repeated while time is left and some stage
+        is left unproven that has not been revisited in vain.
 
         Each later stage but the last gets a share of the time left (``_budget``), so a
         last stage proven early leaves time unused; on units of 150 members a cost stage
@@ -229,14 +230,14 @@ class _Stages:
         knobs = self.knobs
         # Stages revisited without a gain nor a proof: run again, they would start over
         # from the same plan, so the time goes to the next one left unproven.
-        spent: set[int] = set()
+        stalled: set[int] = set()
         for _ in range(knobs.revisits):
             if self.flag.interrupted or self.deadline - time.monotonic() < knobs.revisit_seconds:
                 return
             unproven = [
                 i
                 for i, s in enumerate(self.stages)
-                if s.status != Status.OPTIMAL and i not in spent
+                if s.status != Status.OPTIMAL and i not in stalled
             ]
             if not unproven or len(self.stages) < len(self.terms):
                 return
@@ -254,8 +255,8 @@ class _Stages:
             again = self.stages[first]
             _keep_bound(again, before[0])
             if again.value == before[0].value:
-                # No better plan: the plan and the later stages stand as they were. Go on
-                # to the next stage left unproven only if this one is proven now.
+                # No better plan: the plan and the later stages stand as they were. The
+                # next revisit goes to the next stage left unproven.
                 self.solution, self.held = plan, held
                 if plan is not None:
                     hint(self.rota.model, plan)
@@ -264,9 +265,9 @@ class _Stages:
                     if report.value is not None:
                         self._hold(index, report.value)
                 if again.status != Status.OPTIMAL:
-                    spent.add(first)
+                    stalled.add(first)
                 continue
-            spent = {i for i in spent if i < first}
+            stalled = {i for i in stalled if i < first}
             self.from_stage(first + 1)
             for report, old in zip(self.stages[first + 1 :], before[1:], strict=False):
                 _keep_bound(report, old)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 from ortools.sat.python import cp_model
 
 from models import load_scenario
@@ -97,14 +99,46 @@ print(run.bound)
 
 def test_a_callers_script_without_a_main_guard_runs_once(tmp_path):
     # A library caller's script need not guard its work with ``if __name__ ==
-    # "__main__"``: the relaxation's child process does not run the script again.
+    # "__main__"``: the relaxation's child process does not run the script again. Nor
+    # does the child import from the folder it starts in: a planner's own ``models``
+    # folder there is not rotaplan's.
     script, runs = tmp_path / "plan_units.py", tmp_path / "runs.txt"
     root = str(TESTS.parent)
     script.write_text(UNGUARDED.format(root=root, runs=str(runs), tutorial=str(TUTORIAL)))
+    work = tmp_path / "work"
+    (work / "models").mkdir(parents=True)
+    shadow = tmp_path / "shadow-imported.txt"
+    (work / "models" / "__init__.py").write_text(
+        f"open({str(shadow)!r}, 'w').close()\nraise ImportError('not rotaplan')\n"
+    )
     done = subprocess.run(
-        [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=120
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=work, timeout=120
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert runs.read_text() == "ran\n"
+    assert not shadow.exists()
     # No blocks sent: the relaxation alone, a bound at most the optimum 31.
     assert 0 <= int(done.stdout.strip()) <= 31
+
+
+FORGOTTEN = """
+import sys, time
+sys.path.insert(0, {root!r})
+from models import load_scenario
+from solver.engine.lp_bound import start_relaxation
+run = start_relaxation(load_scenario({tutorial!r}), time.monotonic() + 120)
+print(run.process.pid, flush=True)
+raise SystemExit(3)  # never stopped: a fault before the stage's end
+"""
+
+
+def test_the_child_ends_with_its_parent(tmp_path):
+    script = tmp_path / "forgets.py"
+    script.write_text(FORGOTTEN.format(root=str(TESTS.parent), tutorial=str(TUTORIAL)))
+    done = subprocess.run(
+        [sys.executable, str(script)], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert done.returncode == 3, done.stderr[-2000:]
+    child = int(done.stdout.strip())
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)  # gone, not waiting two minutes for blocks
