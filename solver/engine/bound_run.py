@@ -115,6 +115,20 @@ def start_bound(
     return run
 
 
+def end_bound(run: BoundRun, flag: StopFlag) -> None:
+    """Stop the bound's thread and wait for it, and end the relaxation's child; what they
+    proved stays readable (``bound_of``)."""
+    run.halt.set()
+    # Asked again until the thread ends: a whole-model solve that started just after the
+    # first request would not have heard it.
+    while not run.done.wait(0.05):
+        run.solver.stop_search()
+    if run.solver in flag.running:
+        flag.running.remove(run.solver)
+    if run.relaxation is not None:
+        run.relaxation.stop()
+
+
 def bound_of(run: BoundRun) -> int | None:
     """The best bound proven so far (the blocks' or the whole model's), or None."""
     bounds = list(run.blocks)

@@ -8,7 +8,7 @@ import time
 import numpy as np
 from ortools.sat.python import cp_model
 
-from .bound_run import adopt_if_better, bound_of, start_bound
+from .bound_run import adopt_if_better, bound_of, end_bound, start_bound
 from .finish import terms_of
 from .instance import Instance
 from .lean import drop_surplus
@@ -167,29 +167,16 @@ def _search_stage(
         )
     except KeyboardInterrupt:
         flag.interrupt()
-    except BaseException:
-        # A fault (a progress receiver's, say) ends the solve: the bound's thread and
-        # child process end with it.
+    finally:
+        # Also on a fault (a progress receiver's, say): the bound's thread and child
+        # process end with the stage.
         if bound_run is not None:
-            bound_run.halt.set()
-            bound_run.solver.stop_search()
-            if bound_run.relaxation is not None:
-                bound_run.relaxation.stop()
-        raise
+            end_bound(bound_run, flag)
     bound = None
     if bound_run is not None:
-        bound_run.halt.set()
-        # Asked again until the thread ends: a whole-model solve that started just after
-        # the first request would not have heard it.
-        while not bound_run.done.wait(0.05):
-            bound_run.solver.stop_search()
-        if bound_run.solver in flag.running:
-            flag.running.remove(bound_run.solver)
         if rota is not None:
             adopt_if_better(rota, bound_run, neighbourhoods, value)
         bound = bound_of(bound_run)
-        if bound_run.relaxation is not None:
-            bound_run.relaxation.stop()
     values = terms_of(instance, neighbourhoods.taken)
     reached = values[term]
     report = StageReport(
