@@ -11,7 +11,7 @@ import numpy as np
 from ortools.sat.python import cp_model
 
 from .bound import BlockBound, block_bound
-from .lp_bound import RelaxationRun, start_relaxation
+from .bound_child import BoundChild, start_child
 from .model import RotaModel
 from .options import SolveOptions
 from .search import NeighbourhoodSearch
@@ -31,8 +31,8 @@ class BoundRun:
     halt: threading.Event = field(default_factory=threading.Event)
     proof: list[BlockBound] = field(default_factory=list)
     proven: threading.Event = field(default_factory=threading.Event)  # the blocks are in
-    # The whole model's relaxation with the blocks as cuts, in a child process.
-    relaxation: RelaxationRun | None = None
+    # The blocks, then the whole model's relaxation with them as cuts, in a child process.
+    child: BoundChild | None = None
 
     def settled(self, wait: float, flag: StopFlag) -> list[tuple[np.ndarray, int]] | None:
         """The blocks at their least, for the search to steer by; waits up to ``wait``
@@ -67,19 +67,21 @@ def start_bound(
     if rota is None and not blocks:
         return None
     solver = new_solver(budget, max(1, options.threads - 1), options.seed)
-    relaxation = None
-    if blocks and neighbourhoods.instance.num_pairs <= options.settings.relaxation_pairs:
-        relaxation = start_relaxation(neighbourhoods.instance.scenario, time.monotonic() + budget)
+    short = neighbourhoods.weighted_shortfalls() if blocks else None
+    child = None
+    if short is not None and neighbourhoods.instance.num_pairs <= options.settings.relaxation_pairs:
+        child = start_child(
+            neighbourhoods.instance.scenario, short, time.monotonic() + budget, options.settings
+        )
     if rota is not None and rota.instance.num_pairs <= options.settings.strong_bound_pairs:
         # The full linear relaxation proves much better bounds; on large models its root
         # takes longer than a stage, so there the default relaxation is used.
         solver.parameters.linearization_level = 2
     done = threading.Event()
-    run = BoundRun(solver, threading.Thread(), done, relaxation=relaxation)
+    run = BoundRun(solver, threading.Thread(), done, child=child)
     # The bound as CP-SAT proves it, for the live display while the search runs.
     solver.best_bound_callback = run.live_bound.append
     deadline = time.monotonic() + budget
-    short = neighbourhoods.weighted_shortfalls() if blocks else None
 
     def halted() -> bool:
         return run.halt.is_set() or flag.stop.is_set()
@@ -87,20 +89,22 @@ def start_bound(
     def work() -> None:
         try:
             if short is not None:
-                proof = block_bound(
-                    neighbourhoods.instance,
-                    short,
-                    deadline,
-                    stop=halted,
-                    settings=options.settings,
-                )
-                run.blocks.append(proof.value)
-                if run.relaxation is not None:
-                    run.relaxation.send_blocks(proof.blocks)
+                proof = run.child.blocks(halted) if run.child is not None else None
+                if proof is None and not halted():
+                    # No child, or it ended without its blocks: proven here.
+                    proof = block_bound(
+                        neighbourhoods.instance,
+                        short,
+                        deadline,
+                        stop=halted,
+                        settings=options.settings,
+                    )
+                if proof is not None:
+                    run.blocks.append(proof.value)
+                    run.proof.append(proof)
                 # Blocks already at their least are no place for moves: measured on the
                 # shipped company, 433 after 30 s of search instead of 473-479. The
                 # search takes them at a fixed move (``NeighbourhoodSearch.run``).
-                run.proof.append(proof)
                 run.proven.set()
             if rota is not None and not halted() and time.monotonic() < deadline - 0.1:
                 solver.parameters.max_time_in_seconds = deadline - time.monotonic()
@@ -116,7 +120,7 @@ def start_bound(
 
 
 def end_bound(run: BoundRun, flag: StopFlag) -> None:
-    """Stop the bound's thread and wait for it, and end the relaxation's child; what they
+    """Stop the bound's thread and wait for it, and end the bound's child; what they
     proved stays readable (``bound_of``)."""
     run.halt.set()
     # Asked again until the thread ends: a whole-model solve that started just after the
@@ -125,14 +129,14 @@ def end_bound(run: BoundRun, flag: StopFlag) -> None:
         run.solver.stop_search()
     if run.solver in flag.running:
         flag.running.remove(run.solver)
-    if run.relaxation is not None:
-        run.relaxation.stop()
+    if run.child is not None:
+        run.child.stop()
 
 
 def bound_of(run: BoundRun) -> int | None:
     """The best bound proven so far (the blocks' or the whole model's), or None."""
     bounds = list(run.blocks)
-    relaxed = run.relaxation.poll() if run.relaxation is not None else None
+    relaxed = run.child.poll() if run.child is not None else None
     if relaxed is not None:
         bounds.append(relaxed)
     finished = run.done.is_set() and bool(run.status)

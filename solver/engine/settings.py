@@ -126,9 +126,10 @@ class EngineSettings:
         most seconds it waits for them there; a bound later than that is asked for again
         at twice the moves, and so on, rather than stall the search.
     relaxation_pairs
-        Up to this many eligible pairs, the search's ``unmet`` stage also proves the bound
-        of the whole model's linear relaxation with the blocks as cuts, in a child process
-        (``solver.engine.lp_bound``); above it the child's model would not fit in memory.
+        Up to this many eligible pairs, the search's ``unmet`` stage proves the blocks and
+        then the bound of the whole model's linear relaxation with the blocks as cuts in a
+        child process (``solver.engine.bound_child``); above it the child's copy of the
+        instance and model would not fit in memory, and the blocks are proven in a thread.
     seats_block_pairs
         A seats block of the block bound is proven only up to this many pairs, so that
         its model stays small; larger ones (the hours windows of a year reach every

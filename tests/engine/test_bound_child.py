@@ -1,4 +1,5 @@
-"""The linear relaxation's bound: never above a plan, and at least the blocks it is given."""
+"""The bound's child process: the blocks as the search would prove them, then the linear
+relaxation's bound, never above a plan and at least the blocks'."""
 
 from __future__ import annotations
 
@@ -14,8 +15,9 @@ from ortools.sat.python import cp_model
 
 from models import load_scenario
 from solver.engine import NeighbourhoodSearch, block_bound, build_instance, construct
-from solver.engine.lp_bound import start_relaxation
+from solver.engine.bound_child import start_child
 from solver.engine.lp_relaxation import integer_bound, lp_lower_bound, relaxation_of
+from solver.engine.settings import EngineSettings
 
 TESTS = Path(__file__).resolve().parents[1]
 TUTORIAL = TESTS.parent / "scenarios" / "tutorial" / "scenario.yaml"
@@ -60,24 +62,46 @@ def test_integer_bound_rounds_up_but_not_past_arithmetic_noise():
     assert integer_bound(float("-inf")) == 0
 
 
-def test_the_relaxation_with_block_cuts_bounds_the_tutorial():
+def test_the_child_proves_the_blocks_then_the_relaxation_with_them_as_cuts():
     scenario = load_scenario(TUTORIAL)
     instance = build_instance(scenario)
     taken = np.zeros(instance.num_pairs, dtype=bool)
     taken[construct(instance)] = True
     short = NeighbourhoodSearch(instance, taken).weighted_shortfalls()
     proof = block_bound(instance, short, time.monotonic() + 30)
-    run = start_relaxation(scenario, time.monotonic() + 60)
-    assert run is not None
+    assert proof.value > 0
+    child = start_child(scenario, short, time.monotonic() + 60, EngineSettings())
+    assert child is not None
     try:
-        run.send_blocks(proof.blocks)
-        while run.poll() is None and not run.done:
+        # The child's instance is built from the same scenario: its blocks are the ones
+        # the search's own process would prove, window by window.
+        got = child.blocks(lambda: False)
+        assert got is not None
+        assert got.value == proof.value
+        assert [(w.tolist(), v) for w, v in got.blocks] == [
+            (w.tolist(), v) for w, v in proof.blocks
+        ]
+        while child.poll() is None and not child.done:
             time.sleep(0.05)
     finally:
-        run.stop()
+        child.stop()
     # The tutorial's optimum is 31 (the whole model proves it in a second).
-    assert run.bound is not None
-    assert proof.value <= run.bound <= 31
+    assert child.bound is not None
+    assert proof.value <= child.bound <= 31
+
+
+def test_a_halted_wait_for_the_blocks_returns_at_once():
+    scenario = load_scenario(TUTORIAL)
+    instance = build_instance(scenario)
+    short = np.ones(len(instance.windows), dtype=np.int64)
+    child = start_child(scenario, short, time.monotonic() + 60, EngineSettings())
+    assert child is not None
+    try:
+        started = time.monotonic()
+        assert child.blocks(lambda: True) is None
+        assert time.monotonic() - started < 1
+    finally:
+        child.stop()
 
 
 UNGUARDED = """
@@ -87,9 +111,13 @@ from pathlib import Path
 with open({runs!r}, "a") as runs:
     runs.write("ran\\n")
 from models import load_scenario
-from solver.engine.lp_bound import start_relaxation
-run = start_relaxation(load_scenario({tutorial!r}), time.monotonic() + 30)
-run.send_blocks([])
+import numpy as np
+from solver.engine import build_instance
+from solver.engine.bound_child import start_child
+from solver.engine.settings import EngineSettings
+scenario = load_scenario({tutorial!r})
+windows = len(build_instance(scenario).windows)
+run = start_child(scenario, np.zeros(windows, dtype=np.int64), time.monotonic() + 30, EngineSettings())
 while run.poll() is None and not run.done:
     time.sleep(0.05)
 run.stop()
@@ -99,7 +127,7 @@ print(run.bound)
 
 def test_a_callers_script_without_a_main_guard_runs_once(tmp_path):
     # A library caller's script need not guard its work with ``if __name__ ==
-    # "__main__"``: the relaxation's child process does not run the script again. Nor
+    # "__main__"``: the bound's child process does not run the script again. Nor
     # does the child import from the folder it starts in: a planner's own ``models``
     # folder there is not rotaplan's.
     script, runs = tmp_path / "plan_units.py", tmp_path / "runs.txt"
@@ -117,7 +145,7 @@ def test_a_callers_script_without_a_main_guard_runs_once(tmp_path):
     assert done.returncode == 0, done.stderr[-2000:]
     assert runs.read_text() == "ran\n"
     assert not shadow.exists()
-    # No blocks sent: the relaxation alone, a bound at most the optimum 31.
+    # No window short: no blocks, the relaxation alone, a bound at most the optimum 31.
     assert 0 <= int(done.stdout.strip()) <= 31
 
 
@@ -125,8 +153,13 @@ FORGOTTEN = """
 import sys, time
 sys.path.insert(0, {root!r})
 from models import load_scenario
-from solver.engine.lp_bound import start_relaxation
-run = start_relaxation(load_scenario({tutorial!r}), time.monotonic() + 120)
+import numpy as np
+from solver.engine import build_instance
+from solver.engine.bound_child import start_child
+from solver.engine.settings import EngineSettings
+scenario = load_scenario({tutorial!r})
+windows = len(build_instance(scenario).windows)
+run = start_child(scenario, np.ones(windows, dtype=np.int64), time.monotonic() + 120, EngineSettings())
 print(run.process.pid, flush=True)
 raise SystemExit(3)  # never stopped: a fault before the stage's end
 """
@@ -141,4 +174,4 @@ def test_the_child_ends_with_its_parent(tmp_path):
     assert done.returncode == 3, done.stderr[-2000:]
     child = int(done.stdout.strip())
     with pytest.raises(ProcessLookupError):
-        os.kill(child, 0)  # gone, not waiting two minutes for blocks
+        os.kill(child, 0)  # gone, not proving on for two minutes
