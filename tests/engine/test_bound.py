@@ -91,13 +91,15 @@ def test_relaxed_scope_decides_only_the_given_pairs():
 
 
 @pytest.mark.slow
-def test_large_path_reports_a_bound_the_plan_respects(tmp_path, plan_checks):
+# The blocks are proven in the bound's child process, or (above ``relaxation_pairs``, or
+# where no child starts) in a thread of the search's own.
+@pytest.mark.parametrize("relaxation_pairs", [600_000, 0], ids=["child", "thread"])
+def test_large_path_reports_a_bound_the_plan_respects(tmp_path, plan_checks, relaxation_pairs):
     from models.generate import generate_scenario
 
     scenario = load_scenario(generate_scenario(tmp_path, members=300, years=2, seed=3))
-    options = SolveOptions(
-        time_limit=20, workers=2, seed=0, settings=EngineSettings(search_above_pairs=1_000)
-    )
+    settings = EngineSettings(search_above_pairs=1_000, relaxation_pairs=relaxation_pairs)
+    options = SolveOptions(time_limit=20, workers=2, seed=0, settings=settings)
     plan = solve(scenario, options)
     plan_checks(scenario, plan)
     unmet = plan.stages[0]
