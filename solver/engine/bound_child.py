@@ -22,6 +22,7 @@ them), then solves the relaxation and sends its bound.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -68,12 +69,16 @@ class BoundChild:
 
     def _receive(self, wait: float = 0.0) -> None:
         """Take what the child has sent, waiting up to ``wait`` seconds for a message."""
+        if wait > 0 and not self.done:
+            # Waited for outside the lock: the search asks for the bound between its
+            # moves and must not wait for the bound's thread.
+            with contextlib.suppress(EOFError, OSError):
+                self.connection.poll(wait)
         with self.lock:
             if self.done:
                 return
             try:
-                while self.connection.poll(wait):
-                    wait = 0.0
+                while self.connection.poll():
                     kind, value = self.connection.recv()
                     if kind == "blocks":
                         self.proof = value

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -101,6 +102,31 @@ def test_a_halted_wait_for_the_blocks_returns_at_once():
         assert child.blocks(lambda: True) is None
         assert time.monotonic() - started < 1
     finally:
+        child.stop()
+
+
+def test_asking_for_the_bound_does_not_wait_for_the_thread_awaiting_the_blocks():
+    # The search asks for the bound between its moves while the bound's thread waits for
+    # the blocks: the question must not wait for that thread's turn at the line.
+    scenario = load_scenario(TUTORIAL)
+    instance = build_instance(scenario)
+    short = np.ones(len(instance.windows), dtype=np.int64)
+    child = start_child(scenario, short, time.monotonic() + 60, EngineSettings())
+    assert child is not None
+    stop = threading.Event()
+    waiting = threading.Thread(target=child.blocks, args=(stop.is_set,))
+    waiting.start()
+    try:
+        asked = []
+        for _ in range(20):  # while the child starts, long before its blocks come
+            started = time.perf_counter()
+            child.poll()
+            asked.append(time.perf_counter() - started)
+            time.sleep(0.01)
+        assert sorted(asked)[len(asked) // 2] < 0.005, asked
+    finally:
+        stop.set()
+        waiting.join()
         child.stop()
 
 
