@@ -15,9 +15,9 @@ of block models and the relaxation is Python's work, and PDLP holds Python's loc
 it runs. In the search's own process they took its lock and its cores: on a generated
 company of 2,024 members with small classes (seed 1, a 60 s solve) the search made 79
 moves in its 42 s ``unmet`` stage with the blocks in a thread; with them in the child,
-138 (162 with no bound at all), and unmet 346 instead of 417-636. The child builds the
-instance from the scenario, proves the blocks and sends them (the search steers by
-them), then solves the relaxation and sends its bound.
+123-138 (162 with no bound at all), and unmet 346-384 instead of 417-636. The child
+builds the instance from the scenario, proves the blocks and sends them (the search
+steers by them), then solves the relaxation and sends its bound.
 """
 
 from __future__ import annotations

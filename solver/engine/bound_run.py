@@ -1,5 +1,6 @@
 """The bound a search stage proves beside the search, in a thread: block by block for
-``unmet`` (``solver.engine.bound``), then on the whole model when there is one."""
+``unmet`` (``solver.engine.bound``, proven in the bound's child process where there is
+one, ``solver.engine.bound_child``), then on the whole model when there is one."""
 
 from __future__ import annotations
 
@@ -53,7 +54,8 @@ def start_bound(
     flag: StopFlag,
 ) -> BoundRun | None:
     """Prove the stage's bound in a thread: for ``unmet`` block by block first (see
-    ``solver.bound``), then on the whole model when there is one."""
+    ``solver.bound``; in the bound's child process, with the relaxation after them, up
+    to ``relaxation_pairs``), then on the whole model when there is one."""
     blocks = term == "unmet"
     if (
         blocks
