@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import pickle
 import socket
 import subprocess
 import sys
@@ -87,8 +88,12 @@ class BoundChild:
                         self.done = True
                         self.seconds = time.monotonic() - self.started
                         return
-            except (EOFError, OSError):
+            except (EOFError, OSError, pickle.UnpicklingError):
                 self.done = True
+            except BaseException:
+                # Ctrl-C in the middle of a message: the line is out of step for good.
+                self.done = True
+                raise
 
     def blocks(self, halted: Callable[[], bool]) -> BlockBound | None:
         """The block bound once the child has sent it; None when ``halted()`` comes first
@@ -111,6 +116,16 @@ class BoundChild:
             self.done = True
             _end(self.process)
             self.connection.close()
+
+    def _send(self, message: object) -> None:
+        """Hand the child its work; a line that breaks, or a message that cannot be
+        pickled, ends the child (the search then proves the blocks itself)."""
+        try:
+            self.connection.send(message)
+        except Exception:
+            with self.lock:
+                self.done = True
+                _end(self.process)
 
 
 def start_child(
@@ -146,17 +161,14 @@ def start_child(
         return None
     finally:
         theirs.close()
-    connection = Connection(ours.detach())
-    try:
-        connection.send((scenario, np.asarray(short), deadline, settings))
-    except (BrokenPipeError, OSError):
-        _end(process)
-        connection.close()
-        return None
-    child = BoundChild(process, connection)
+    child = BoundChild(process, Connection(ours.detach()))
     # Ended with the run, or when the interpreter exits (an exception that never reached
     # ``stop``): PDLP alone would otherwise run on to the deadline.
     weakref.finalize(child, _end, process)
+    # Sent from a thread: a company's scenario is larger than the socket's buffer, and the
+    # search would wait for the child to start and read it (about a second).
+    message = (scenario, np.array(short), deadline, settings)
+    threading.Thread(target=child._send, args=(message,), daemon=True).start()
     return child
 
 

@@ -133,6 +133,9 @@ def end_bound(run: BoundRun, flag: StopFlag) -> None:
         flag.running.remove(run.solver)
     if run.child is not None:
         run.child.stop()
+        if not run.blocks and run.child.proof is not None:
+            # In after the thread stopped waiting for them: they still hold.
+            run.blocks.append(run.child.proof.value)
 
 
 def bound_of(run: BoundRun) -> int | None:

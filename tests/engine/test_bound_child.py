@@ -16,9 +16,12 @@ from ortools.sat.python import cp_model
 
 from models import load_scenario
 from solver.engine import NeighbourhoodSearch, block_bound, build_instance, construct
+from solver.engine.bound import BlockBound
 from solver.engine.bound_child import start_child
+from solver.engine.bound_run import BoundRun, bound_of, end_bound
 from solver.engine.lp_relaxation import integer_bound, lp_lower_bound, relaxation_of
 from solver.engine.settings import EngineSettings
+from solver.engine.stop import StopFlag
 
 TESTS = Path(__file__).resolve().parents[1]
 TUTORIAL = TESTS.parent / "scenarios" / "tutorial" / "scenario.yaml"
@@ -123,11 +126,55 @@ def test_asking_for_the_bound_does_not_wait_for_the_thread_awaiting_the_blocks()
             child.poll()
             asked.append(time.perf_counter() - started)
             time.sleep(0.01)
+        assert child.proof is None  # asked while the thread was still waiting
         assert sorted(asked)[len(asked) // 2] < 0.005, asked
     finally:
         stop.set()
         waiting.join()
         child.stop()
+
+
+def test_a_message_the_child_cannot_take_ends_it_and_the_wait_for_its_blocks():
+    scenario = load_scenario(TUTORIAL)
+    short = np.ones(len(build_instance(scenario).windows), dtype=np.int64)
+    unpicklable = threading.Lock()  # in place of the settings: it cannot be sent
+    child = start_child(scenario, short, time.monotonic() + 60, unpicklable)
+    assert child is not None
+    try:
+        started = time.monotonic()
+        # The search's thread then proves the blocks itself, at once.
+        assert child.blocks(lambda: time.monotonic() - started > 30) is None
+        assert time.monotonic() - started < 10
+        assert child.done and child.process.poll() is not None
+    finally:
+        child.stop()
+
+
+class _LateChild:
+    """A child whose blocks came after the bound's thread stopped waiting for them."""
+
+    def __init__(self, value: int):
+        self.proof = BlockBound(value=value)
+
+    def poll(self) -> None:
+        return None
+
+    def stop(self) -> None:
+        pass
+
+
+def test_blocks_that_come_after_the_wait_still_count_in_the_stages_bound():
+    done = threading.Event()
+    done.set()  # the bound's thread has ended, without the blocks
+    run = BoundRun(
+        cp_model.CpSolver(),
+        threading.Thread(),
+        done,
+        child=_LateChild(7),
+    )
+    assert bound_of(run) is None
+    end_bound(run, StopFlag())
+    assert bound_of(run) == 7
 
 
 UNGUARDED = """
