@@ -57,7 +57,6 @@ class NeighbourhoodSearch:
         self,
         instance: Instance,
         taken: np.ndarray,
-        workers: int = 1,
         seed: int = 0,
         settings: EngineSettings | None = None,
     ):
@@ -66,7 +65,6 @@ class NeighbourhoodSearch:
         # moves follow one trajectory and a longer time limit only continues it.
         self.settings = settings or EngineSettings()
         self.instance = instance
-        self.workers = max(1, workers)
         self.rng = np.random.default_rng(seed)
         self.plan = Shortfalls(instance, taken.astype(bool).copy())
         self.pickers = Pickers(instance, self.plan, self.rng, self.settings)

@@ -32,9 +32,10 @@ def search_stages(
     late_model = instance.num_pairs > options.settings.strong_bound_pairs
     rota = RotaModel(instance) if with_model and not late_model else None
     terms = terms_to_optimise(rota) if rota is not None else _terms_in_play(instance)
-    threads = 1 if with_model else options.threads
+    # One CP-SAT worker per move (``NeighbourhoodSearch``), whatever ``--workers`` says:
+    # the second core builds the next move and proves the bound.
     neighbourhoods = NeighbourhoodSearch(
-        instance, taken, workers=threads, seed=options.seed, settings=options.settings
+        instance, taken, seed=options.seed, settings=options.settings
     )
     stages: list[StageReport] = []
     # Every term of the plan, recomputed from its assignments once per stage: checking
@@ -131,7 +132,6 @@ def _search_stage(
         rota.model.minimize(rota.terms[term])
         rota.hint(neighbourhoods.taken)
     bound_run = start_bound(rota, term, neighbourhoods, budget, options, flag)
-    neighbourhoods.workers = max(1, options.threads - (bound_run is not None))
 
     def improved(delta: int) -> None:
         nonlocal value
@@ -141,13 +141,11 @@ def _search_stage(
             options.progress.improved(term, value, bound, time.monotonic() - started)
 
     def between_moves() -> bool:
-        """Whether the stage is over; the search gets every thread once the bound is in."""
+        """Whether the stage is over: stopped, or the bound proven or met."""
         if flag.stop.is_set():
             return True
         if bound_run is None:
             return False
-        if bound_run.done.is_set():
-            neighbourhoods.workers = options.threads
         if bound_run.status and bound_run.status[0] in (cp_model.OPTIMAL, cp_model.INFEASIBLE):
             return True
         bound = bound_of(bound_run)

@@ -49,7 +49,7 @@ def test_shortfalls_follow_the_plan():
 def test_search_improves_and_keeps_every_rule():
     scenario = load_scenario(TUTORIAL)
     instance = build_instance(scenario)
-    search = NeighbourhoodSearch(instance, _constructed(instance), workers=1, seed=3)
+    search = NeighbourhoodSearch(instance, _constructed(instance), seed=3)
     before = int(search.weighted_shortfalls().sum())
     gains: list[int] = []
     search.run("unmet", time.monotonic() + 3, on_improve=gains.append)
@@ -161,7 +161,7 @@ def test_an_opening_move_runs_a_session_nobody_attends(scenario_dict):
 def _after_moves(instance, moves: int, delay: float) -> np.ndarray:
     """The plan after ``moves`` moves from the constructive plan, each loop turn slowed by
     ``delay`` seconds (as a busy machine would)."""
-    search = NeighbourhoodSearch(instance, _constructed(instance), workers=1, seed=5)
+    search = NeighbourhoodSearch(instance, _constructed(instance), seed=5)
     turns = [0]
 
     def stop() -> bool:
@@ -191,7 +191,7 @@ def test_the_block_bound_is_taken_at_fixed_moves():
     # The blocks steer the moves from a fixed move on; a bound not in by then is asked for
     # again at twice the moves, so a slow bound never stalls the search.
     instance = build_instance(load_scenario(TUTORIAL))
-    search = NeighbourhoodSearch(instance, _constructed(instance), workers=1, seed=2)
+    search = NeighbourhoodSearch(instance, _constructed(instance), seed=2)
     settle_at = search.settings.settle_at
     short = search.weighted_shortfalls()
     block = np.flatnonzero(short)[:1]
