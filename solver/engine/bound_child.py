@@ -49,6 +49,8 @@ from .settings import EngineSettings
 
 # The child's priority below the search's (``os.nice``): the plan comes first.
 CHILD_NICENESS = 19
+# Seconds before the stage's deadline by which the relaxation's bound is sent.
+SENDING_MARGIN = 1.0
 
 
 @dataclass
@@ -172,6 +174,13 @@ def start_child(
     return child
 
 
+def relaxation_seconds(deadline: float) -> float:
+    """The seconds PDLP may take: up to ``SENDING_MARGIN`` before the stage's deadline, so
+    that a solve cut short by its limit still sends what its duals prove before the
+    parent ends the child at the deadline (at the lowest priority, it is often cut short)."""
+    return deadline - time.monotonic() - SENDING_MARGIN
+
+
 def _child_code(descriptor: int) -> str:
     """The child's program: the parent's import path exactly (its current folder named,
     a library caller's additions kept, nothing from the folder the child starts in), then
@@ -215,7 +224,7 @@ def prove_in_child(connection: Connection) -> None:
             rows.append((columns, weights))
             least.append(float(value))
         relaxation.add_rows(rows, np.array(least), np.full(len(least), 2 * INFINITE))
-        seconds = deadline - time.monotonic()
+        seconds = relaxation_seconds(deadline)
         if seconds > 0.1:
             connection.send(("relaxation", integer_bound(lp_lower_bound(relaxation, seconds))))
     except (EOFError, OSError, BrokenPipeError):

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 from models import load_scenario
 from solver.engine import NeighbourhoodSearch, block_bound, build_instance, construct
 from solver.engine.bound import BlockBound
-from solver.engine.bound_child import start_child
+from solver.engine.bound_child import SENDING_MARGIN, relaxation_seconds, start_child
 from solver.engine.bound_run import BoundRun, bound_of, end_bound
 from solver.engine.lp_relaxation import integer_bound, lp_lower_bound, relaxation_of
 from solver.engine.settings import EngineSettings
@@ -175,6 +175,15 @@ def test_blocks_that_come_after_the_wait_still_count_in_the_stages_bound():
     assert bound_of(run) is None
     end_bound(run, StopFlag())
     assert bound_of(run) == 7
+
+
+def test_the_relaxation_stops_in_time_to_send_its_bound_before_the_stage_ends():
+    # The parent ends the child at the stage's deadline: a relaxation cut short by its
+    # limit must still be able to send what its duals prove.
+    deadline = time.monotonic() + 30
+    seconds = relaxation_seconds(deadline)
+    assert 30 - SENDING_MARGIN - 1 < seconds <= 30 - SENDING_MARGIN
+    assert SENDING_MARGIN >= 0.5
 
 
 UNGUARDED = """
