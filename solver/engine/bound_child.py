@@ -66,8 +66,6 @@ class BoundChild:
     proof: BlockBound | None = None
     bound: int | None = None
     done: bool = False
-    seconds: float = 0.0
-    started: float = field(default_factory=time.monotonic)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def _receive(self, wait: float = 0.0) -> None:
@@ -88,7 +86,6 @@ class BoundChild:
                     else:
                         self.bound = value
                         self.done = True
-                        self.seconds = time.monotonic() - self.started
                         return
             except (EOFError, OSError, pickle.UnpicklingError):
                 self.done = True
@@ -227,7 +224,7 @@ def prove_in_child(connection: Connection) -> None:
         seconds = relaxation_seconds(deadline)
         if seconds > 0.1:
             connection.send(("relaxation", integer_bound(lp_lower_bound(relaxation, seconds))))
-    except (EOFError, OSError, BrokenPipeError):
-        pass
+    except (EOFError, OSError):
+        pass  # the parent ended the stage, and the line with it
     finally:
         connection.close()

@@ -3,6 +3,7 @@ relaxation's bound, never above a plan and at least the blocks'."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -94,60 +95,55 @@ def test_the_child_proves_the_blocks_then_the_relaxation_with_them_as_cuts():
     assert proof.value <= child.bound <= 31
 
 
-def test_a_halted_wait_for_the_blocks_returns_at_once():
+@contextlib.contextmanager
+def _child_with_every_window_short(settings=None):
+    """A child started on the tutorial with every window short, stopped at the end."""
     scenario = load_scenario(TUTORIAL)
-    instance = build_instance(scenario)
-    short = np.ones(len(instance.windows), dtype=np.int64)
-    child = start_child(scenario, short, time.monotonic() + 60, EngineSettings())
+    short = np.ones(len(build_instance(scenario).windows), dtype=np.int64)
+    child = start_child(scenario, short, time.monotonic() + 60, settings or EngineSettings())
     assert child is not None
     try:
+        yield child
+    finally:
+        child.stop()
+
+
+def test_a_halted_wait_for_the_blocks_returns_at_once():
+    with _child_with_every_window_short() as child:
         started = time.monotonic()
         assert child.blocks(lambda: True) is None
         assert time.monotonic() - started < 1
-    finally:
-        child.stop()
 
 
 def test_asking_for_the_bound_does_not_wait_for_the_thread_awaiting_the_blocks():
     # The search asks for the bound between its moves while the bound's thread waits for
     # the blocks: the question must not wait for that thread's turn at the line.
-    scenario = load_scenario(TUTORIAL)
-    instance = build_instance(scenario)
-    short = np.ones(len(instance.windows), dtype=np.int64)
-    child = start_child(scenario, short, time.monotonic() + 60, EngineSettings())
-    assert child is not None
-    stop = threading.Event()
-    waiting = threading.Thread(target=child.blocks, args=(stop.is_set,))
-    waiting.start()
-    try:
-        asked = []
-        for _ in range(20):  # while the child starts, long before its blocks come
-            started = time.perf_counter()
-            child.poll()
-            asked.append(time.perf_counter() - started)
-            time.sleep(0.01)
-        assert child.proof is None  # asked while the thread was still waiting
-        assert sorted(asked)[len(asked) // 2] < 0.005, asked
-    finally:
-        stop.set()
-        waiting.join()
-        child.stop()
+    with _child_with_every_window_short() as child:
+        stop = threading.Event()
+        waiting = threading.Thread(target=child.blocks, args=(stop.is_set,))
+        waiting.start()
+        try:
+            asked = []
+            for _ in range(20):  # while the child starts, long before its blocks come
+                started = time.perf_counter()
+                child.poll()
+                asked.append(time.perf_counter() - started)
+                time.sleep(0.01)
+            assert child.proof is None  # asked while the thread was still waiting
+            assert sorted(asked)[len(asked) // 2] < 0.005, asked
+        finally:
+            stop.set()
+            waiting.join()
 
 
 def test_a_message_the_child_cannot_take_ends_it_and_the_wait_for_its_blocks():
-    scenario = load_scenario(TUTORIAL)
-    short = np.ones(len(build_instance(scenario).windows), dtype=np.int64)
     unpicklable = threading.Lock()  # in place of the settings: it cannot be sent
-    child = start_child(scenario, short, time.monotonic() + 60, unpicklable)
-    assert child is not None
-    try:
+    with _child_with_every_window_short(unpicklable) as child:
         started = time.monotonic()
         # The search's thread then proves the blocks itself, at once.
         assert child.blocks(lambda: time.monotonic() - started > 30) is None
         assert time.monotonic() - started < 10
         assert child.done and child.process.poll() is not None
-    finally:
-        child.stop()
 
 
 class _LateChild:
