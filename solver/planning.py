@@ -14,6 +14,7 @@ from checker import UnmetWindow
 from models import Scenario
 
 from .engine import Plan, SolveOptions, Status, make_plan
+from .explain.conflict_search import ConflictBudget
 from .explain.conflicts import find_conflicts
 from .explain.reasons import explain_unmet
 
@@ -25,7 +26,10 @@ def solve(scenario: Scenario, options: SolveOptions | None = None, **settings: o
     plan = make_plan(scenario, options)
     started = time.monotonic()
     if plan.status == Status.INFEASIBLE:
-        plan.conflicts = find_conflicts(scenario, options)
+        # The time limit is the whole solve's: the search for the conflicting rules gets
+        # what the engine left of it (``ConflictBudget.within``).
+        budget = ConflictBudget.within(options.time_limit - plan.seconds)
+        plan.conflicts = find_conflicts(scenario, options, budget)
     elif plan.has_plan:
         windows = [
             UnmetWindow(

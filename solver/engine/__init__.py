@@ -38,6 +38,7 @@ if TYPE_CHECKING:
     from .term_bounds import attendance_bound as attendance_bound
     from .whole_model import complete_hint as complete_hint
     from .whole_model import kept_pairs_model as kept_pairs_model
+    from .whole_model import set_parameters as set_parameters
 
 __all__, __getattr__, __dir__ = lazy_exports(
     __name__,
@@ -80,6 +81,7 @@ __all__, __getattr__, __dir__ = lazy_exports(
         "whole_model": (
             "complete_hint",
             "kept_pairs_model",
+            "set_parameters",
         ),
     },
 )

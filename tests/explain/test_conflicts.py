@@ -21,9 +21,10 @@ from click.testing import CliRunner
 from rule_cases import CASES, Case
 
 import cli
+import solver.planning
 from models import Scenario, load_scenario
 from solver import SolveOptions, Status, solve
-from solver.explain.conflict_search import ConflictBudget, shrink
+from solver.explain.conflict_search import LEAST_CONFLICT_SECONDS, ConflictBudget, shrink
 from solver.explain.conflicts import find_conflicts
 from solver.explain.messages import CATALOGUE, Items, Note, NoteText, Renderer, placeholders
 from solver.explain.rule_groups import RuleGroup
@@ -340,6 +341,34 @@ def test_out_of_time_says_so_instead_of_naming_rules(team_cap_raw) -> None:
         "the rules conflict, but no small set of them was found: the search stopped at its "
         "limit of 0 s (1 s a check)"
     ]
+
+
+def test_the_conflict_search_gets_what_the_time_limit_leaves_but_never_too_little() -> None:
+    assert ConflictBudget.within(100) == ConflictBudget()  # at most the half minute
+    assert ConflictBudget.within(12.5) == ConflictBudget(12.5, 5)
+    least = ConflictBudget(LEAST_CONFLICT_SECONDS, min(5, LEAST_CONFLICT_SECONDS))
+    assert ConflictBudget.within(0.5) == least
+    assert ConflictBudget.within(-3) == least  # the engine ran over: still a reason
+
+
+@pytest.mark.parametrize("limit", [8.0, 60.0])
+def test_solve_gives_the_conflict_search_what_the_engine_left_of_the_limit(
+    limit: float, team_cap_raw, monkeypatch
+) -> None:
+    budgets: list[ConflictBudget] = []
+    search = solver.planning.find_conflicts
+
+    def spy(scenario, options, budget=None):
+        budgets.append(budget)
+        return search(scenario, options, budget)
+
+    monkeypatch.setattr(solver.planning, "find_conflicts", spy)
+    plan = solve(load_scenario(team_cap_raw), SolveOptions(time_limit=limit, workers=1))
+    assert plan.status == Status.INFEASIBLE and plan.conflicts
+    [budget] = budgets
+    # The engine proved the conflict in well under a second of the limit.
+    assert min(limit - 1, 30) <= budget.total_seconds <= min(limit, 30)
+    assert budget.check_seconds == 5
 
 
 GROUPS = [RuleGroup("pinned", (f"M{i}", "S")) for i in range(8)]
