@@ -31,7 +31,6 @@ from .messages import Note, NoteText, note
 from .rule_groups import CROWD_KINDS, KINDS, RuleGroup
 from .variants import Variant, cp_solver, window_key
 
-
 # The least time the conflict search gets after a solve that used its whole time limit:
 # on generated units of 136-345 members with a strict rule that no plan keeps, it found
 # and proved the conflict in 0.8-5 s.
@@ -100,10 +99,17 @@ class LeastUnmet:
 class ConflictSearch:
     """Finds and describes a small conflicting set of rule groups within a time budget."""
 
-    def __init__(self, scenario: Scenario, workers: int, budget: ConflictBudget):
+    def __init__(
+        self,
+        scenario: Scenario,
+        workers: int,
+        budget: ConflictBudget,
+        settings: EngineSettings | None = None,
+    ):
         self.scenario = scenario
         self.workers = workers
         self.budget = budget
+        self.settings = settings or EngineSettings()
         self.deadline = time.monotonic() + budget.total_seconds
         self.instance = build_instance(scenario)
         self.eligibility = Eligibility(scenario, self.instance.rules)
@@ -243,7 +249,7 @@ class ConflictSearch:
         # The engine's parameters for its unmet stage: CP-SAT's defaults at two workers
         # prove no least unmet (no LP-based worker), and the search spent its whole
         # 10 s here on a strict unit of 136 members whose conflict is one member's leave.
-        set_parameters(solver, rota.instance.num_pairs, self.workers, EngineSettings())
+        set_parameters(solver, rota.instance.num_pairs, self.workers, self.settings)
         status = solver.solve(rota.model)
         if status == cp_model.INFEASIBLE:
             return [], None

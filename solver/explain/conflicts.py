@@ -48,7 +48,8 @@ def find_conflicts(
     scenario
         A loaded scenario that has no plan.
     options
-        The solve's options: their worker count is used for the checks.
+        The solve's options: their worker count is used for the checks, their engine
+        settings for the least-unmet solve of a strict scenario.
     budget
         Time for the whole search and for each check (default 30 s and 5 s).
 
@@ -59,6 +60,6 @@ def find_conflicts(
         minimal; empty when the scenario has a plan after all. Each is a ``NoteText``:
         its ``note`` renders the same sentence in another language.
     """
-    search = ConflictSearch(scenario, options.threads, budget or ConflictBudget())
+    search = ConflictSearch(scenario, options.threads, budget or ConflictBudget(), options.settings)
     sentences: list[str] = [*search.sentences()]  # strings for ``Plan.conflicts``
     return sentences
