@@ -35,7 +35,6 @@ The same ``--seed`` draws the same scenarios and features.
 from __future__ import annotations
 
 import argparse
-import csv
 import dataclasses
 import random
 import sys
@@ -137,6 +136,7 @@ def solve_draw(draw: Draw, folder: Path, time_limit: float, workers: int) -> dic
     the second solve keeps the first plan as ``previous``, part of it pinned)."""
     from models.generate import generate_scenario
     from solver import SolveOptions, solve
+    from solver.output import write_plan
 
     path = generate_scenario(
         folder / f"draw-{draw.index}",
@@ -158,18 +158,13 @@ def solve_draw(draw: Draw, folder: Path, time_limit: float, workers: int) -> dic
 
         first = solve(load_scenario(path), SolveOptions(time_limit=time_limit, workers=workers))
         if first.has_plan:
-            rows = [{"member_id": m, "session_id": s} for m, s in first.pairs]
-            with open(path.parent / "previous.csv", "w", newline="", encoding="utf-8") as out:
-                writer = csv.DictWriter(out, ["member_id", "session_id"])
-                writer.writeheader()
-                writer.writerows(rows)
-            document["previous"] = "previous.csv"
+            # The planner's way: the first plan's folder, its assignments.csv as previous.
+            write_plan(first, path.parent / "first")
+            document["previous"] = "first/assignments.csv"
             draw.features.append("previous")
-            kept = random.Random(draw.seed).sample(rows, min(draw.pinned, len(rows)))
+            kept = random.Random(draw.seed).sample(first.pairs, min(draw.pinned, len(first.pairs)))
             if kept:
-                document["pinned"] = [
-                    {"member": r["member_id"], "session": r["session_id"]} for r in kept
-                ]
+                document["pinned"] = [{"member": m, "session": s} for m, s in kept]
                 draw.features.append(f"pinned {len(kept)}")
             _write(path, document)
     return measure(run_rotaplan, path, time_limit, workers, draw.seed)
