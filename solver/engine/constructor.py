@@ -17,6 +17,7 @@ import numpy as np
 from models.eligibility import selector_mask
 
 from .instance import Instance, share_fraction
+from .pair_lookup import PairWindows
 
 
 @dataclass
@@ -291,8 +292,9 @@ def _serve_windows(builder: Constructor) -> None:
             builder.add(group, s)
             for member in group:
                 p = builder.pair_of[(member, s)]
-                for other, credit, _, _ in windows_of_pair.get(p, ()):
-                    remaining[other] -= credit
+                windows, credits = windows_of_pair.window, windows_of_pair.credit
+                for i in range(windows_of_pair.start[p], windows_of_pair.start[p + 1]):
+                    remaining[windows[i]] -= credits[i]
             for r in builder.balanced_of_session[s]:
                 builder.first_year[(r, builder.facts[s].year)] += 1
 
@@ -306,13 +308,15 @@ AWAY_DISCOUNT = 0.5
 
 
 def _best_session(
-    builder: Constructor, w: int, remaining: dict[int, int], windows_of_pair
+    builder: Constructor, w: int, remaining: dict[int, int], windows_of_pair: PairWindows
 ) -> tuple[int, int] | None:
     instance = builder.instance
     window = instance.windows[w]
     m = window.member
     best, best_key = None, None
     attendees = builder.loads.attendees
+    start, windows, credits = windows_of_pair.start, windows_of_pair.window, windows_of_pair.credit
+    weights, scales = windows_of_pair.weight, windows_of_pair.scale
     for p in window.pairs.tolist():
         s = int(instance.pair_session[p])
         facts = builder.facts[s]
@@ -320,10 +324,11 @@ def _best_session(
             continue
         # What the session is worth to this member: every open window it serves.
         gain = 0.0
-        for o, c, weight, scale in windows_of_pair.get(p, ()):
+        for i in range(start[p], start[p + 1]):
+            o = windows[i]
             left = remaining[o]
             if left > 0:
-                gain += weight * min(c, left) / scale
+                gain += weights[o] * min(credits[i], left) / scales[o]
         if facts.away:
             gain *= AWAY_DISCOUNT
         balance = sum(builder.first_year[(r, facts.year)] for r in builder.balanced_of_session[s])

@@ -20,6 +20,7 @@ from models.rules import MemberLimits, TeamRule
 
 from .instance_groups import PairGroups, pair_groups
 from .member_rules import MemberRows, member_rows
+from .pair_lookup import PairIndex, PairWindows
 
 
 @dataclass
@@ -71,9 +72,9 @@ class Instance:
     previous_pairs: dict[tuple[int, int], int] = field(default_factory=dict)
     previous_outside: int = 0
     _team_index: np.ndarray | None = None
-    _pair_index: dict[tuple[int, int], int] | None = None
+    _pair_index: PairIndex | None = None
     _columns: dict[str, np.ndarray] | None = None
-    _windows_of_pair: dict[int, list[tuple[int, int, int, int]]] | None = None
+    _windows_of_pair: PairWindows | None = None
     _window_credits: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
     _together_groups: list[tuple[list[int], list[int]]] | None = None
     _requirement_sessions: dict[int, np.ndarray] = field(default_factory=dict)
@@ -123,15 +124,12 @@ class Instance:
     def windows_of_members(self, members: np.ndarray) -> list[int]:
         return [w for m in members for w in self.windows_by_member[int(m)]]
 
-    def pair_index(self) -> dict[tuple[int, int], int]:
+    def pair_index(self) -> PairIndex:
         """Pair index by (member, session); built once."""
         if self._pair_index is None:
-            self._pair_index = {
-                (m, s): p
-                for p, (m, s) in enumerate(
-                    zip(self.pair_member.tolist(), self.pair_session.tolist(), strict=True)
-                )
-            }
+            self._pair_index = PairIndex(
+                self.pair_member, self.pair_session, len(self.scenario.sessions)
+            )
         return self._pair_index
 
     @property
@@ -177,18 +175,21 @@ class Instance:
             window_of, weights=credit * taken[pairs], minlength=len(self.windows)
         ).astype(np.int64)
 
-    def windows_of_pair(self) -> dict[int, list[tuple[int, int, int, int]]]:
+    def windows_of_pair(self) -> PairWindows:
         """For each pair: (window, credit, weight, hours scale) of the windows it serves
         (those that need something); built once, since every fill pass of the search uses it."""
         if self._windows_of_pair is None:
-            by_pair: dict[int, list[tuple[int, int, int, int]]] = defaultdict(list)
-            for w, window in enumerate(self.windows):
-                if window.need <= 0:
-                    continue
-                credits = window.credit.tolist()
-                for p, credit in zip(window.pairs.tolist(), credits, strict=True):
-                    by_pair[p].append((w, credit, window.weight, window.hours_scale))
-            self._windows_of_pair = by_pair
+            window_of, pairs, credit = self.window_credits()
+            need = np.array([w.need for w in self.windows], dtype=np.int64)
+            serves = need[window_of] > 0 if len(need) else np.zeros(0, dtype=bool)
+            self._windows_of_pair = PairWindows(
+                self.num_pairs,
+                window_of[serves],
+                pairs[serves],
+                credit[serves],
+                np.array([w.weight for w in self.windows], dtype=np.int64),
+                np.array([w.hours_scale for w in self.windows], dtype=np.int64),
+            )
         return self._windows_of_pair
 
 

@@ -104,11 +104,7 @@ class Pickers:
             if tries and now < last + self.settings.opening_retry * 2 ** (tries - 1):
                 continue
             pairs = instance.pairs_of_session[s]
-            wanting = [
-                int(instance.pair_member[p])
-                for p in pairs.tolist()
-                if any(short[w] > 0 for w, *_ in windows_of.get(p, ()))
-            ]
+            wanting = instance.pair_member[pairs[windows_of.serving(pairs, short > 0)]].tolist()
             if wanting:
                 offers.append((s, wanting))
         if not offers:
