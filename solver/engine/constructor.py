@@ -282,6 +282,7 @@ def _serve_windows(builder: Constructor) -> None:
         key=lambda w: (-instance.windows[w].weight, len(instance.windows[w].pairs), w),
     )
     windows_of_pair = builder.windows_of_pair
+    windows, credits = windows_of_pair.window, windows_of_pair.credit
     for w in order:
         while remaining[w] > 0:
             choice = _best_session(builder, w, remaining, windows_of_pair)
@@ -291,9 +292,7 @@ def _serve_windows(builder: Constructor) -> None:
             group = builder.group_of(m, s)
             builder.add(group, s)
             for member in group:
-                p = builder.pair_of[(member, s)]
-                windows, credits = windows_of_pair.window, windows_of_pair.credit
-                for i in range(windows_of_pair.start[p], windows_of_pair.start[p + 1]):
+                for i in windows_of_pair.entries(builder.pair_of[(member, s)]):
                     remaining[windows[i]] -= credits[i]
             for r in builder.balanced_of_session[s]:
                 builder.first_year[(r, builder.facts[s].year)] += 1
@@ -315,7 +314,7 @@ def _best_session(
     m = window.member
     best, best_key = None, None
     attendees = builder.loads.attendees
-    start, windows, credits = windows_of_pair.start, windows_of_pair.window, windows_of_pair.credit
+    windows, credits = windows_of_pair.window, windows_of_pair.credit
     weights, scales = windows_of_pair.weight, windows_of_pair.scale
     for p in window.pairs.tolist():
         s = int(instance.pair_session[p])
@@ -324,7 +323,7 @@ def _best_session(
             continue
         # What the session is worth to this member: every open window it serves.
         gain = 0.0
-        for i in range(start[p], start[p + 1]):
+        for i in windows_of_pair.entries(p):
             o = windows[i]
             left = remaining[o]
             if left > 0:

@@ -176,8 +176,8 @@ class Instance:
         ).astype(np.int64)
 
     def windows_of_pair(self) -> PairWindows:
-        """For each pair: (window, credit, weight, hours scale) of the windows it serves
-        (those that need something); built once, since every fill pass of the search uses it."""
+        """The windows each pair serves (those that need something), with its credit there
+        (``PairWindows``); built once, since every fill pass of the search uses it."""
         if self._windows_of_pair is None:
             window_of, pairs, credit = self.window_credits()
             need = np.array([w.need for w in self.windows], dtype=np.int64)

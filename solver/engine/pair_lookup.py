@@ -10,7 +10,6 @@ index by (member, session) took 700 MB and the windows of each pair 1,030 MB, ag
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterator
 
 import numpy as np
 
@@ -51,12 +50,11 @@ class PairIndex:
 class PairWindows:
     """For each pair, the windows it serves that need something and the pair's credit
     there, as flat arrays sorted by pair (and by window within a pair): the entries of pair
-    ``p`` are ``start[p]:start[p + 1]`` of ``window`` and ``credit``; each window's weight
-    and hours scale are ``weight[w]`` and ``scale[w]``.
+    ``p`` are ``entries(p)`` of ``window`` and ``credit``; each window's weight and hours
+    scale are ``weight[w]`` and ``scale[w]``.
 
-    The flat arrays are ``array.array`` with NumPy views over the same memory: the
-    constructor reads them an entry at a time in its innermost loop, where indexing an
-    ``array.array`` costs a tenth of indexing NumPy.
+    The flat arrays are ``array.array``s: the constructor reads them an entry at a time in
+    its innermost loop, where indexing an ``array.array`` costs a tenth of indexing NumPy.
     """
 
     def __init__(
@@ -80,12 +78,9 @@ class PairWindows:
         self.weight: list[int] = np.asarray(weight, dtype=np.int64).tolist()
         self.scale: list[int] = np.asarray(scale, dtype=np.int64).tolist()
 
-    def of(self, p: int) -> Iterator[tuple[int, int, int, int]]:
-        """Pair ``p``'s (window, credit, weight, hours scale), by window."""
-        weight, scale = self.weight, self.scale
-        for i in range(self.start[p], self.start[p + 1]):
-            w = self.window[i]
-            yield w, self.credit[i], weight[w], scale[w]
+    def entries(self, p: int) -> range:
+        """The positions of pair ``p``'s windows in ``window`` and ``credit``."""
+        return range(self.start[p], self.start[p + 1])
 
     def serving(self, pairs: np.ndarray, wanted: np.ndarray) -> np.ndarray:
         """For each of ``pairs``, whether it serves some window where ``wanted`` (a
