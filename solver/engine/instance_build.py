@@ -50,6 +50,7 @@ def build_instance(scenario: Scenario) -> Instance:
         )
     )
     keep = _useful_pairs(scenario, pair_member, pair_session, windows)
+    keep &= ~_cannot_run(scenario, rules, pair_member, pair_session)[pair_session]
     dropped = int(len(keep) - keep.sum())
     if dropped:
         remap = np.cumsum(keep) - 1
@@ -199,6 +200,48 @@ def _useful_pairs(
             if (member_ids[m], session_ids[s]) in wanted:
                 keep[p] = True
     return keep
+
+
+def _cannot_run(
+    scenario: Scenario,
+    rules: dict[str, TeamRule],
+    pair_member: np.ndarray,
+    pair_session: np.ndarray,
+) -> np.ndarray:
+    """A boolean per session: whether no plan can reach its ``min_size``.
+
+    Fewer members are eligible than the minimum, or, for an ``away`` course, fewer even
+    with every team sending as many as its daily cap lets go: a class for a whole unit
+    that needs more than its teams may release on one day. No plan runs such a session,
+    so its pairs are left out, and with them the hours a relaxation would count on it
+    (generated small classes, 2,024 members: a joint class per unit and year needing 18 of
+    a unit's 36, whose teams release 8). A session with a pinned attendee is kept: the
+    model then reports the pinned row's conflict.
+    """
+    sessions = scenario.sessions
+    minimum = np.array([s.min_size for s in sessions], dtype=np.int64)
+    dead = np.zeros(len(sessions), dtype=bool)
+    if not (minimum > 1).any() or not len(pair_session):
+        return dead
+    team_names = sorted({m.team for m in scenario.members})
+    team_of = {team: t for t, team in enumerate(team_names)}
+    member_team = np.array([team_of[m.team] for m in scenario.members], dtype=np.int64)
+    caps = [rules[team].cap if team in rules else None for team in team_names]
+    unlimited = len(scenario.members)
+    cap = np.array([unlimited if c is None else c for c in caps], dtype=np.int64)
+    away = np.array([scenario.is_away(s) for s in sessions], dtype=bool)
+    # How many of each team are eligible for each session, then at most its cap of them
+    # for an away session.
+    keys = pair_session * len(team_names) + member_team[pair_member]
+    found, eligible = np.unique(keys, return_counts=True)
+    session, team = found // len(team_names), found % len(team_names)
+    released = np.where(away[session], np.minimum(eligible, cap[team]), eligible)
+    reach = np.bincount(session, weights=released, minlength=len(sessions))
+    dead = minimum > reach + 0.5
+    if scenario.pinned:
+        index = {s.id: i for i, s in enumerate(sessions)}
+        dead[[index[row.session] for row in scenario.pinned]] = False
+    return dead
 
 
 def _index_pinned_and_previous(instance: Instance) -> None:

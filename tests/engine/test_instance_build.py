@@ -1,0 +1,61 @@
+"""Indexing a scenario: which pairs the engine leaves out."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from models import load_scenario
+from solver.engine import build_instance
+
+# Two teams of four whose daily cap lets two of each go: at most four of the eight can
+# be away on one day.
+TEAMS = [{"id": f"{team}{i}", "team": team} for team in ("T1", "T2") for i in range(1, 5)]
+CAPPED = [{"max_away": 2}]
+
+
+def _joint_class(min_size: int, away: bool = True) -> dict:
+    return {
+        "members": TEAMS,
+        "courses": [{"id": "joint", "hours": 4, "away": away}],
+        "sessions": [
+            {"id": "J1", "course": "joint", "start": "2026-05-04", "min_size": min_size},
+            {"id": "J2", "course": "joint", "start": "2026-09-07", "min_size": 2},
+        ],
+        "requirements": [{"id": "meet", "courses": ["joint"]}],
+        "team_limits": CAPPED,
+    }
+
+
+def _sessions_with_pairs(instance) -> set[str]:
+    sessions = instance.scenario.sessions
+    return {sessions[int(s)].id for s in np.unique(instance.pair_session)}
+
+
+def test_a_class_no_day_can_fill_has_no_pairs(scenario_dict):
+    # J1 needs five, the teams may release four: no plan runs it.
+    instance = build_instance(load_scenario(scenario_dict(**_joint_class(min_size=5))))
+    assert _sessions_with_pairs(instance) == {"J2"}
+    assert all(
+        instance.scenario.sessions[int(s)].id == "J2"
+        for window in instance.windows
+        for s in instance.pair_session[window.pairs]
+    )
+
+
+def test_a_class_the_teams_can_fill_keeps_its_pairs(scenario_dict):
+    instance = build_instance(load_scenario(scenario_dict(**_joint_class(min_size=4))))
+    assert _sessions_with_pairs(instance) == {"J1", "J2"}
+
+
+def test_remote_study_is_not_held_to_the_team_caps(scenario_dict):
+    raw = _joint_class(min_size=5, away=False)
+    instance = build_instance(load_scenario(scenario_dict(**raw)))
+    assert _sessions_with_pairs(instance) == {"J1", "J2"}
+
+
+def test_a_pinned_attendee_keeps_the_class(scenario_dict):
+    # The pinned row cannot be kept; the model, not the index, has to say so.
+    raw = _joint_class(min_size=5) | {"pinned": [{"member": "T11", "session": "J1"}]}
+    instance = build_instance(load_scenario(scenario_dict(**raw)))
+    assert "J1" in _sessions_with_pairs(instance)
+    assert len(instance.pinned) == 1
