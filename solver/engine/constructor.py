@@ -65,6 +65,16 @@ class Constructor:
         self.banned: set[int] = set()  # sessions cancelled for falling short of min_size
         self.first_year: dict[tuple[int, int], int] = defaultdict(int)  # (requirement, year)
         self.windows_of_pair = instance.windows_of_pair()
+        # What share of all that could serve it a window needs (1: every session of it).
+        # A session is worth more where it serves a window with few other ways to be met:
+        # a rotation class (once in five years) spent on a year where remote study
+        # covers the hours leaves a member on leave for half of another year short there.
+        # Measured on generated companies of 2,024 members: first plans 657 instead of
+        # 1,361 (small-classes) and 429 instead of 843 (company); of 20,000, 8,842
+        # instead of 13,687 and 6,728 instead of 10,378.
+        self.tightness = [
+            min(1.0, window.need / max(1, int(window.credit.sum()))) for window in instance.windows
+        ]
         balanced = [r for r, req in enumerate(scenario.requirements) if req.balance]
         # For each session, the balanced requirements it counts for.
         self.balanced_of_session = [
@@ -316,6 +326,7 @@ def _best_session(
     attendees = builder.loads.attendees
     windows, credits = windows_of_pair.window, windows_of_pair.credit
     weights, scales = windows_of_pair.weight, windows_of_pair.scale
+    tightness = builder.tightness
     for p in window.pairs.tolist():
         s = int(instance.pair_session[p])
         facts = builder.facts[s]
@@ -327,7 +338,7 @@ def _best_session(
             o = windows[i]
             left = remaining[o]
             if left > 0:
-                gain += weights[o] * min(credits[i], left) / scales[o]
+                gain += weights[o] * min(credits[i], left) / scales[o] * (1 + tightness[o])
         if facts.away:
             gain *= AWAY_DISCOUNT
         balance = sum(builder.first_year[(r, facts.year)] for r in builder.balanced_of_session[s])

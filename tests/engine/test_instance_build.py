@@ -1,11 +1,12 @@
-"""Indexing a scenario: which pairs the engine leaves out."""
+"""Indexing a scenario: which pairs the engine leaves out, and the first plan it builds."""
 
 from __future__ import annotations
 
 import numpy as np
 
+from checker import check_plan
 from models import load_scenario
-from solver.engine import build_instance
+from solver.engine import build_instance, construct
 
 # Two teams of four whose daily cap lets two of each go: at most four of the eight can
 # be away on one day.
@@ -59,3 +60,44 @@ def test_a_pinned_attendee_keeps_the_class(scenario_dict):
     instance = build_instance(load_scenario(scenario_dict(**raw)))
     assert "J1" in _sessions_with_pairs(instance)
     assert len(instance.pinned) == 1
+
+
+def test_the_first_plan_spends_a_once_only_class_where_hours_are_scarce(scenario_dict):
+    # A rotation class of 8 hours, once in the two years; 10 class hours a year. In 2026
+    # four remote lessons give 12 hours, in 2027 (half of it on leave) two give 6: only
+    # the rotation in 2027 meets both years.
+    lessons = [("2026", m) for m in ("02", "04", "06", "08")] + [("2027", "02"), ("2027", "04")]
+    raw = {
+        "horizon": {"start": "2026-01-01", "end": "2027-12-31"},
+        "members": [{"id": "A", "unavailable": ["2027-06-01/2027-12-31"]}],
+        "courses": [
+            {"id": "rotation", "hours": 8, "repeatable": False},
+            {"id": "lesson", "hours": 3, "away": False, "repeatable": True},
+        ],
+        "sessions": [
+            {"id": "R26", "course": "rotation", "start": "2026-03-02"},
+            {"id": "R27", "course": "rotation", "start": "2027-03-01"},
+        ]
+        + [
+            {"id": f"L{year}{month}", "course": "lesson", "start": f"{year}-{month}-10"}
+            for year, month in lessons
+        ],
+        "requirements": [
+            {"id": "rotate", "courses": ["rotation"], "window": "horizon", "weight": 10},
+            {"id": "hours", "min_hours": 10, "window": "year"},
+        ],
+    }
+    scenario = load_scenario(scenario_dict(**raw))
+    instance = build_instance(scenario)
+    chosen = construct(instance)
+    pairs = [
+        (
+            scenario.members[int(instance.pair_member[p])].id,
+            scenario.sessions[int(instance.pair_session[p])].id,
+        )
+        for p in chosen
+    ]
+    assert ("A", "R27") in pairs
+    report = check_plan(scenario, pairs)
+    assert report.violations == []
+    assert report.objective["unmet"] == 0
