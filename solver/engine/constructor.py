@@ -54,7 +54,7 @@ class _Loads:
 class Constructor:
     """Builds a plan greedily over an instance; ``chosen`` holds the pair indices taken."""
 
-    def __init__(self, instance: Instance):
+    def __init__(self, instance: Instance, scarcity: bool = False):
         self.instance = instance
         scenario = instance.scenario
         self.facts = [self._facts(s) for s in range(len(scenario.sessions))]
@@ -72,8 +72,10 @@ class Constructor:
         # Measured on generated companies of 2,024 members: first plans 657 instead of
         # 1,361 (small-classes) and 429 instead of 843 (company); of 20,000, 8,842
         # instead of 13,687 and 6,728 instead of 10,378.
+        # Off (all 0) by default: see ``EngineSettings.scarce_first_pairs``.
         self.tightness = [
-            min(1.0, window.need / max(1, int(window.credit.sum()))) for window in instance.windows
+            min(1.0, window.need / max(1, int(window.credit.sum()))) if scarcity else 0.0
+            for window in instance.windows
         ]
         balanced = [r for r, req in enumerate(scenario.requirements) if req.balance]
         # For each session, the balanced requirements it counts for.
@@ -252,13 +254,16 @@ class Constructor:
         return self.groups.get((m, self.facts[s].course), [m])
 
 
-def construct(instance: Instance, keep: list[int] | None = None) -> list[int]:
+def construct(
+    instance: Instance, keep: list[int] | None = None, scarcity: bool = False
+) -> list[int]:
     """A plan that holds every hard rule: the pair indices it takes.
 
     ``keep`` lists pairs to take first when they fit (pinned ones always), for example a
-    previous plan that should change as little as possible.
+    previous plan that should change as little as possible. ``scarcity``: a session
+    counts more on windows that need much of all that could serve them (``Constructor``).
     """
-    builder = Constructor(instance)
+    builder = Constructor(instance, scarcity)
     for p in instance.pinned:
         m, s = int(instance.pair_member[p]), int(instance.pair_session[p])
         # Pinned rows go in as given, with the together partners who can come; if they

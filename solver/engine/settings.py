@@ -53,6 +53,14 @@ class EngineSettings:
         CP-SAT's full linear relaxation.
     bound_model_pairs
         Above this many pairs no whole model is built (it would not fit in memory).
+    scarce_first_pairs
+        Above this many pairs the first plan weighs what a session serves by how much of
+        all that could serve it each window needs (``construct``'s ``scarcity``). Its
+        first plans are far better at every size, but at 2,024 members the search makes
+        up the difference within a minute and ended worse on five of nine generated
+        companies (by 1-6) and on the shipped one (431 against 427 at 60 s), with more
+        ``imbalance``; at 20,000 members it is what the search cannot make up
+        (`small-classes` 27 % to 10 % above the bound at 600 s).
     full_relaxation_pairs
         Up to this many pairs, the whole-model stages use CP-SAT's full linear relaxation
         (``linearization_level = 2``): every requirement window that needs one completion
@@ -157,6 +165,7 @@ class EngineSettings:
     search_above_pairs: int = 25_000
     strong_bound_pairs: int = 100_000
     bound_model_pairs: int = 1_200_000
+    scarce_first_pairs: int = 1_200_000
     full_relaxation_pairs: int = 100_000
     lp_subsolvers: tuple[str, ...] = ("max_lp", "quick_restart")
     interleave_search: bool = False

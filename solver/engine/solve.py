@@ -51,7 +51,8 @@ def make_plan(scenario: Scenario, options: SolveOptions | None = None, **setting
         indexing = time.monotonic() - started
         keep = sorted(instance.previous_pairs.values()) + start_pairs(instance, options.start)
         taken = np.zeros(instance.num_pairs, dtype=bool)
-        taken[construct(instance, keep=keep)] = True
+        scarcity = instance.num_pairs > options.settings.scarce_first_pairs
+        taken[construct(instance, keep=keep, scarcity=scarcity)] = True
         first_plan = time.monotonic() - started
         # Checking and explaining the final plan takes a few times as long as indexing the
         # scenario did; that time comes out of the search so the solve ends on time.

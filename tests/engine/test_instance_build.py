@@ -89,7 +89,7 @@ def test_the_first_plan_spends_a_once_only_class_where_hours_are_scarce(scenario
     }
     scenario = load_scenario(scenario_dict(**raw))
     instance = build_instance(scenario)
-    chosen = construct(instance)
+    chosen = construct(instance, scarcity=True)
     pairs = [
         (
             scenario.members[int(instance.pair_member[p])].id,
