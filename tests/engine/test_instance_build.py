@@ -101,3 +101,36 @@ def test_the_first_plan_spends_a_once_only_class_where_hours_are_scarce(scenario
     report = check_plan(scenario, pairs)
     assert report.violations == []
     assert report.objective["unmet"] == 0
+
+
+def _pairing(pinned: list[dict] | None = None) -> dict:
+    # Mentor B leaves at the end of June: from then on nobody of the pair may attend.
+    return {
+        "members": ["A", {"id": "B", "available_until": "2026-06-30"}, "C"],
+        "courses": [{"id": "mentoring", "hours": 2}],
+        "sessions": [
+            {"id": "M1", "course": "mentoring", "start": "2026-03-02"},
+            {"id": "M2", "course": "mentoring", "start": "2026-09-07"},
+        ],
+        "requirements": [{"id": "paired", "courses": ["mentoring"], "who": {}}],
+        "together": [{"course": "mentoring", "members": ["A", "B"]}],
+        "pinned": pinned or [],
+    }
+
+
+def test_a_pair_has_no_session_one_of_them_cannot_attend(scenario_dict):
+    instance = build_instance(load_scenario(scenario_dict(**_pairing())))
+    scenario = instance.scenario
+    held = {
+        (scenario.members[int(m)].id, scenario.sessions[int(s)].id)
+        for m, s in zip(instance.pair_member, instance.pair_session, strict=True)
+    }
+    # A may not go to M2 without B; C, who is in no pair, may.
+    assert ("A", "M2") not in held
+    assert {("A", "M1"), ("B", "M1"), ("C", "M1"), ("C", "M2")} <= held
+
+
+def test_a_pinned_partner_keeps_the_session(scenario_dict):
+    raw = _pairing(pinned=[{"member": "A", "session": "M2"}])
+    instance = build_instance(load_scenario(scenario_dict(**raw)))
+    assert len(instance.pinned) == 1
