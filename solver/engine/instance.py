@@ -142,15 +142,7 @@ class Instance:
     def together_groups(self) -> list[tuple[list[int], list[int]]]:
         """Each ``together`` group as (member indices, sessions of its course); built once."""
         if self._together_groups is None:
-            scenario = self.scenario
-            member_index = {m.id: i for i, m in enumerate(scenario.members)}
-            sessions_of: dict[str, list[int]] = defaultdict(list)
-            for s, session in enumerate(scenario.sessions):
-                sessions_of[session.course].append(s)
-            self._together_groups = [
-                ([member_index[m] for m in group.members], sessions_of[group.course])
-                for group in scenario.together
-            ]
+            self._together_groups = together_groups(self.scenario)
         return self._together_groups
 
     def window_credits(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -226,6 +218,18 @@ def scaled_shortfall(
     array form (``tests/engine/test_shortfalls.py`` checks that the two agree).
     """
     return -(-np.maximum(need - served, 0) // scale)
+
+
+def together_groups(scenario: Scenario) -> list[tuple[list[int], list[int]]]:
+    """Each ``together`` group as (member indices, sessions of its course)."""
+    member_index = {m.id: i for i, m in enumerate(scenario.members)}
+    sessions_of: dict[str, list[int]] = defaultdict(list)
+    for s, session in enumerate(scenario.sessions):
+        sessions_of[session.course].append(s)
+    return [
+        ([member_index[m] for m in group.members], sessions_of[group.course])
+        for group in scenario.together
+    ]
 
 
 def share_fraction(share: float) -> Fraction:

@@ -13,7 +13,7 @@ from models import Eligibility, Scenario, member_limits
 from models.eligibility import member_columns, selector_mask
 from models.rules import TeamRule, team_rules
 
-from .instance import Instance, WindowDemand
+from .instance import Instance, WindowDemand, together_groups
 from .instance_windows import window_demands
 
 HOUR_SCALES = (1, 2, 4, 5, 10, 20, 100, 1000)
@@ -260,29 +260,23 @@ def _partner_absent(
     absent = np.zeros(len(pair_member), dtype=bool)
     if not scenario.together:
         return absent
-    member_index = {m.id: i for i, m in enumerate(scenario.members)}
-    courses = {group.course for group in scenario.together}
-    sessions_of: dict[str, list[int]] = defaultdict(list)
-    for s, session in enumerate(scenario.sessions):
-        if session.course in courses:
-            sessions_of[session.course].append(s)
-    wanted = np.isin(pair_session, [s for found in sessions_of.values() for s in found])
+    groups = together_groups(scenario)
+    wanted = np.isin(pair_session, [s for _, sessions in groups for s in sessions])
     pair_of = {
         (int(m), int(s)): p
         for p, m, s in zip(
             np.flatnonzero(wanted), pair_member[wanted], pair_session[wanted], strict=True
         )
     }
-    pinned = {(member_index[row.member], row.session) for row in scenario.pinned}
-    session_ids = [session.id for session in scenario.sessions]
-    for group in scenario.together:
-        members = [member_index[m] for m in group.members if m in member_index]
-        for s in sessions_of[group.course]:
-            found = [pair_of.get((m, s)) for m in members]
+    members, sessions = scenario.members, scenario.sessions
+    pinned = {(row.member, row.session) for row in scenario.pinned}
+    for group, group_sessions in groups:
+        for s in group_sessions:
+            found = [pair_of.get((m, s)) for m in group]
             if None not in found:
                 continue
-            for m, p in zip(members, found, strict=True):
-                if p is not None and (m, session_ids[s]) not in pinned:
+            for m, p in zip(group, found, strict=True):
+                if p is not None and (members[m].id, sessions[s].id) not in pinned:
                     absent[p] = True
     return absent
 
