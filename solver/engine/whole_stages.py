@@ -341,7 +341,7 @@ def _stage(rota: RotaModel, term: str | None, budget: float, options: SolveOptio
     if term is not None:
         model.minimize(rota.terms[term])
     solver = new_solver(budget, options.threads, options.seed)
-    set_parameters(solver, rota.instance.num_pairs, options.threads, options.settings)
+    set_parameters(solver, rota.instance.num_pairs, options.threads, options.settings, term)
     watcher = _Watcher(term or "feasibility", options.progress, time.monotonic())
     status = run_solver(solver, model, watcher, flag)
     stage_status = _STATUS.get(status, Status.UNKNOWN)

@@ -6,10 +6,17 @@ import json
 
 import pytest
 import yaml
+from ortools.sat.python import cp_model
 
 from models import load_scenario
 from solver import EngineSettings, SettingsError, SolveOptions, Status, solve
-from solver.engine import RotaModel, build_instance, complete_hint, kept_pairs_model
+from solver.engine import (
+    RotaModel,
+    build_instance,
+    complete_hint,
+    kept_pairs_model,
+    set_parameters,
+)
 
 
 def _classes_that_need_four(scenario_dict) -> dict:
@@ -52,6 +59,39 @@ def test_a_first_stage_out_of_time_keeps_the_first_plan(scenario_dict, plan_chec
     plan = solve(scenario, SolveOptions(time_limit=0.0, workers=1, settings=settings))
     assert plan.status in (Status.FEASIBLE, Status.OPTIMAL)
     plan_checks(scenario, plan)
+
+
+@pytest.mark.parametrize(
+    ("term", "workers", "takes_turns"),
+    [("avoid", 1, True), ("cost", 1, False), ("unmet", 1, False), ("avoid", 2, False)],
+)
+def test_only_the_avoid_stage_at_one_worker_runs_the_portfolio_in_turns(term, workers, takes_turns):
+    # The avoid stage's relaxation proves nothing, so one LP-guided search stays where
+    # it is hinted; the stages proven by the relaxation keep their one search.
+    solver = cp_model.CpSolver()
+    set_parameters(solver, 2_000, workers, EngineSettings(), term)
+    assert solver.parameters.interleave_search is takes_turns
+    subsolvers = list(solver.parameters.subsolvers)
+    assert subsolvers == (
+        list(EngineSettings().lp_subsolvers) if takes_turns or workers == 2 else []
+    )
+    assert solver.parameters.linearization_level == 2
+
+
+def test_avoid_stage_on_one_worker_finds_the_plan_that_avoids(scenario_dict, solve_checked):
+    # Two classes serve the one requirement; the first falls on every member's avoid day.
+    data = scenario_dict(
+        members=[{"id": f"M{i}", "avoid": ["2026-03-02"]} for i in range(6)],
+        courses=["c"],
+        sessions=[
+            {"id": "S1", "course": "c", "start": "2026-03-02", "capacity": 6},
+            {"id": "S2", "course": "c", "start": "2026-09-07", "capacity": 6},
+        ],
+        requirements=[{"id": "r", "courses": ["c"], "window": "horizon"}],
+    )
+    plan = solve_checked(load_scenario(data), workers=1)
+    assert plan.objective["unmet"] == 0
+    assert plan.objective["avoid"] == 0
 
 
 def test_complete_hint_and_kept_pairs(scenario_dict):
