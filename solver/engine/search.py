@@ -117,7 +117,6 @@ class NeighbourhoodSearch:
             stats.moves += 1
             if gain > 0:
                 stats.improvements += 1
-                self.pickers.last_gain = stats.moves
                 if on_improve is not None:
                     on_improve(gain)
 

@@ -132,12 +132,6 @@ class EngineSettings:
     opening_retry
         Moves before a session that would not open is tried again (doubling with each
         try): the plan around it changes, but most such sessions stay closed for good.
-    requirement_members, requirement_work, requirement_retry, requirement_after
-        The members of a move over one requirement (those it leaves short, others it
-        asks of, their together partners), its deterministic time, the moves before a
-        requirement such a move did not lower is tried again (doubling with each try),
-        and the moves in a row without a gain before such moves are made at all. (See
-        ``Pickers.by_requirement``.)
     fill_every
         Moves between two fill passes of the search: a pass costs about ten moves at
         company size.
@@ -195,10 +189,6 @@ class EngineSettings:
     move_work: float = 0.1
     opening_work: float = 1.0
     opening_retry: int = 300
-    requirement_members: int = 120
-    requirement_work: float = 2.0
-    requirement_retry: int = 20
-    requirement_after: int = 15
     fill_every: int = 10
     settle_at: int = 40
     settle_wait: float = 5.0
