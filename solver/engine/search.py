@@ -120,7 +120,12 @@ class NeighbourhoodSearch:
                 if on_improve is not None:
                     on_improve(gain)
 
+        # The stage's last share, when requirement moves take turns with the others.
+        late: float | None = deadline - knobs.requirement_share * max(0.0, deadline - started)
         while time.monotonic() + 0.2 < deadline and not (stop is not None and stop()):
+            if term == "unmet" and late is not None and time.monotonic() >= late:
+                pickers = [*pickers, (self.pickers.by_requirement, knobs.requirement_work)]
+                late = None
             self.pickers.moves = stats.moves
             if blocks is not None and stats.moves >= settle_at:
                 drain()

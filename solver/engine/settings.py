@@ -132,6 +132,12 @@ class EngineSettings:
     opening_retry
         Moves before a session that would not open is tried again (doubling with each
         try): the plan around it changes, but most such sessions stay closed for good.
+    requirement_members, requirement_work, requirement_retry, requirement_share
+        The members of a move over one requirement (those it leaves short, others it
+        asks of, their together partners), its deterministic time, the moves before a
+        requirement such a move did not lower is tried again (doubling with each try),
+        and the last share of the ``unmet`` stage's search in which such moves take
+        turns with the others. (See ``Pickers.by_requirement``.)
     fill_every
         Moves between two fill passes of the search: a pass costs about ten moves at
         company size.
@@ -189,6 +195,10 @@ class EngineSettings:
     move_work: float = 0.1
     opening_work: float = 1.0
     opening_retry: int = 300
+    requirement_members: int = 120
+    requirement_work: float = 2.0
+    requirement_retry: int = 20
+    requirement_share: float = 0.25
     fill_every: int = 10
     settle_at: int = 40
     settle_wait: float = 5.0
@@ -201,6 +211,10 @@ class EngineSettings:
         for name in ("first_term_share", "search_first_term_share"):
             if not 0 < getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must lie in (0, 1], not {getattr(self, name)}")
+        if not 0 <= self.requirement_share <= 1:
+            raise SettingsError(
+                f"requirement_share must lie in [0, 1], not {self.requirement_share}"
+            )
         if not 0 <= self.later_term_share <= 1:
             raise SettingsError(f"later_term_share must lie in [0, 1], not {self.later_term_share}")
         for name in ("kept_pairs_share", "balance_share"):

@@ -158,6 +158,73 @@ def test_an_opening_move_runs_a_session_nobody_attends(scenario_dict):
     assert len(search.pickers.opening()) == 0
 
 
+def test_a_requirement_move_takes_the_short_the_others_and_their_partners(scenario_dict):
+    # A and B need mentoring and may only go beside their mentors X and Y, who are in
+    # other units; C needs it too and holds the one seat of class S2 that A could take.
+    scenario = load_scenario(
+        scenario_dict(
+            members=["A", "B", "C", {"id": "X", "unit": "U2"}, {"id": "Y", "unit": "U3"}],
+            courses=["mentoring"],
+            sessions=[
+                {"id": "S1", "course": "mentoring", "start": "2026-03-02", "capacity": 4},
+                {"id": "S2", "course": "mentoring", "start": "2026-09-01", "capacity": 3},
+            ],
+            requirements=[
+                {"id": "men", "courses": ["mentoring"], "who": {"members": ["A", "B", "C"]}}
+            ],
+            together=[
+                {"course": "mentoring", "members": ["A", "X"]},
+                {"course": "mentoring", "members": ["B", "Y"]},
+            ],
+        )
+    )
+    instance = build_instance(scenario)
+    index = instance.pair_index()
+    taken = np.zeros(instance.num_pairs, dtype=bool)
+    taken[index[(2, 1)]] = True  # C in S2
+    search = NeighbourhoodSearch(instance, taken, seed=1)
+    assert int(search.weighted_shortfalls().sum()) == 2
+
+    members = search.pickers.by_requirement()
+    assert set(members.tolist()) == {0, 1, 2, 3, 4}
+    # Without the mentors the mentees cannot move at all.
+    assert search.move("unmet", np.array([0, 1, 2]), time.monotonic() + 10, work=1.0) == 0
+    assert search.move("unmet", members, time.monotonic() + 10, work=1.0) == 2
+    report = check_plan(scenario, _pairs(instance, search.taken))
+    assert report.violations == []
+    assert report.objective["unmet"] == 0
+    # Nothing is short now: no requirement to offer.
+    assert len(search.pickers.by_requirement()) == 0
+
+
+def test_a_requirement_tried_in_vain_waits_before_it_is_offered_again(scenario_dict):
+    # Three members need a course whose one class seats two: one stays short whatever
+    # moves, so after one try the requirement waits ``requirement_retry`` moves.
+    scenario = load_scenario(
+        scenario_dict(
+            members=["A", "B", "C"],
+            courses=["c"],
+            sessions=[{"id": "S1", "course": "c", "start": "2026-03-02", "capacity": 2}],
+            requirements=[{"id": "need_c", "courses": ["c"]}],
+        )
+    )
+    instance = build_instance(scenario)
+    taken = np.zeros(instance.num_pairs, dtype=bool)
+    taken[instance.pair_index()[(0, 0)]] = True
+    taken[instance.pair_index()[(1, 0)]] = True
+    search = NeighbourhoodSearch(instance, taken, seed=1)
+    pickers = search.pickers
+    assert set(pickers.by_requirement().tolist()) == {0, 1, 2}
+    assert len(pickers.by_requirement()) == 0
+    pickers.moves = search.settings.requirement_retry
+    assert len(pickers.by_requirement()) == 3
+    # Tried twice in vain: it waits twice as long.
+    pickers.moves += search.settings.requirement_retry
+    assert len(pickers.by_requirement()) == 0
+    pickers.moves += search.settings.requirement_retry
+    assert len(pickers.by_requirement()) == 3
+
+
 def _after_moves(instance, moves: int, delay: float) -> np.ndarray:
     """The plan after ``moves`` moves from the constructive plan, each loop turn slowed by
     ``delay`` seconds (as a busy machine would)."""
