@@ -211,12 +211,9 @@ class EngineSettings:
         for name in ("first_term_share", "search_first_term_share"):
             if not 0 < getattr(self, name) <= 1:
                 raise SettingsError(f"{name} must lie in (0, 1], not {getattr(self, name)}")
-        if not 0 <= self.requirement_share <= 1:
-            raise SettingsError(
-                f"requirement_share must lie in [0, 1], not {self.requirement_share}"
-            )
-        if not 0 <= self.later_term_share <= 1:
-            raise SettingsError(f"later_term_share must lie in [0, 1], not {self.later_term_share}")
+        for name in ("later_term_share", "requirement_share"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise SettingsError(f"{name} must lie in [0, 1], not {getattr(self, name)}")
         for name in ("kept_pairs_share", "balance_share"):
             if not 0 <= getattr(self, name) < 1:
                 raise SettingsError(f"{name} must lie in [0, 1), not {getattr(self, name)}")

@@ -147,6 +147,7 @@ def test_settings_override_from_a_file(tmp_path, suffix):
         ("lp_subsolvers: max_lp\n", "lp_subsolvers must be tuple"),
         ("first_term_share: 1.5\n", "first_term_share must lie in (0, 1]"),
         ("later_term_share: -0.1\n", "later_term_share must lie in [0, 1]"),
+        ("requirement_share: 1.5\n", "requirement_share must lie in [0, 1]"),
         ("- 1\n", "expected a mapping"),
     ],
 )
