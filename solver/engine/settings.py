@@ -55,12 +55,14 @@ class EngineSettings:
         Above this many pairs no whole model is built (it would not fit in memory).
     scarce_first_pairs
         Above this many pairs the first plan weighs what a session serves by how much of
-        all that could serve it each window needs (``construct``'s ``scarcity``). Its
-        first plans are far better at every size, but at 2,024 members the search makes
-        up the difference within a minute and ended worse on five of nine generated
-        companies (by 1-6) and on the shipped one (431 against 427 at 60 s), with more
-        ``imbalance``; at 20,000 members it is what the search cannot make up
-        (`small-classes` 27 % to 10 % above the bound at 600 s).
+        all that could serve it each window needs (``construct``'s ``scarcity``); the
+        default is ``search_above_pairs``, so every scenario the search improves starts
+        from it. Its first plans are far better at every size (unmet about half); in
+        60 s solves of 2,024 members, 16 runs on the tune set and 8 on scenarios seen by
+        nobody before, ``unmet`` ended better on 8 (``small-classes`` by up to 29: seven
+        of its nine runs within 1.5 % of the bound instead of three), worse on 4 (by 2-6)
+        and equal on 12; at 20,000 members it is what the search cannot make up.
+        Whole-model scenarios keep the plain first plan: it is only their hint.
     full_relaxation_pairs
         Up to this many pairs, the whole-model stages use CP-SAT's full linear relaxation
         (``linearization_level = 2``): every requirement window that needs one completion
@@ -178,7 +180,7 @@ class EngineSettings:
     search_above_pairs: int = 25_000
     strong_bound_pairs: int = 100_000
     bound_model_pairs: int = 1_200_000
-    scarce_first_pairs: int = 1_200_000
+    scarce_first_pairs: int = 25_000
     full_relaxation_pairs: int = 100_000
     lp_subsolvers: tuple[str, ...] = ("max_lp", "quick_restart")
     interleave_search: bool = False
