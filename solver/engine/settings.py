@@ -60,9 +60,9 @@ class EngineSettings:
         from it. Its first plans are far better at every size (unmet about half); in
         60 s solves of 2,024 members, 16 runs on the tune set and 8 on scenarios seen by
         nobody before, ``unmet`` ended better on 8 (``small-classes`` by up to 29: seven
-        of its nine runs within 1.5 % of the bound instead of three), worse on 5 (by 2-6;
-        ``company`` seed 101 stalls at 333 with one search seed of three, where 328 was
-        proven) and equal on 12; at 20,000 members it is what the search cannot make up.
+        of its nine runs within 1.5 % of the bound instead of three), worse on 6 (by 2-6;
+        ``company`` seed 101 stalls at 333 with three search seeds of five, where 328 was
+        proven with four) and equal on 13; at 20,000 members it is what the search cannot make up.
         Whole-model scenarios keep the plain first plan: it is only their hint.
     full_relaxation_pairs
         Up to this many pairs, the whole-model stages use CP-SAT's full linear relaxation
