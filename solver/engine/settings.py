@@ -58,11 +58,12 @@ class EngineSettings:
         all that could serve it each window needs (``construct``'s ``scarcity``); the
         default is ``search_above_pairs``, so every scenario the search improves starts
         from it. Its first plans are far better at every size (unmet about half); in
-        60 s solves of 2,024 members, 16 runs on the tune set and 8 on scenarios seen by
-        nobody before, ``unmet`` ended better on 8 (``small-classes`` by up to 29: seven
+        60 s solves of 2,024 members, 19 runs on the tune set and 10 on scenarios seen by
+        nobody before, ``unmet`` ended better on 9 (``small-classes`` by up to 29: seven
         of its nine runs within 1.5 % of the bound instead of three), worse on 6 (by 2-6;
         ``company`` seed 101 stalls at 333 with three search seeds of five, where 328 was
-        proven with four) and equal on 13; at 20,000 members it is what the search cannot make up.
+        proven with four) and equal on 14; at 20,000 members it is what the search
+        cannot make up.
         Whole-model scenarios keep the plain first plan: it is only their hint.
     full_relaxation_pairs
         Up to this many pairs, the whole-model stages use CP-SAT's full linear relaxation
