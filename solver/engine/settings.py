@@ -59,11 +59,11 @@ class EngineSettings:
         equals ``search_above_pairs``'s: scenarios below it, solved on the whole model, keep
         the plain first plan, which is only their hint. Its first plans are far better at
         every size (unmet about half); in 60 s solves of 2,024 members, 19 runs on the tune
-        set and 10 on scenarios seen by nobody before, ``unmet`` ended better on 9 (``small-
-        classes`` by up to 29: seven of its nine runs within 1.5 % of the bound instead of
-        three), worse on 6 (by 2-6; ``company`` seed 101 stalls at 333 with three search
-        seeds of five, where 328 was proven with four) and equal on 14; at 20,000 members it
-        is what the search cannot make up.
+        set and 10 on scenarios seen by nobody before, ``unmet`` ended better on 9
+        (``small-classes`` by up to 29: seven of its nine runs within 1.5 % of the bound
+        instead of three), worse on 6 (by 2-6; ``company`` seed 101 stalls at 333 with three
+        search seeds of five, where 328 was proven with four) and equal on 14; at 20,000
+        members it is what the search cannot make up.
     full_relaxation_pairs
         Up to this many pairs, the whole-model stages use CP-SAT's full linear relaxation
         (``linearization_level = 2``): every requirement window that needs one completion
