@@ -135,6 +135,10 @@ class EngineSettings:
     opening_retry
         Moves before a session that would not open is tried again (doubling with each
         try): the plan around it changes, but most such sessions stay closed for good.
+        Openings gain most per try, and few fail (1-4 in 150 s solves of 2,024
+        members); at 300 the retry that takes ``company`` seed 101 from 333 to its
+        optimum 328 came at move 311, later than a 60 s solve gets on a slower machine
+        (docs/engine.md, "Since: a session that would not open ...").
     requirement_members, requirement_work, requirement_retry, requirement_share
         The members of a move over one requirement (those it leaves short, others it
         asks of, their together partners), its deterministic time, the moves before a
@@ -197,7 +201,7 @@ class EngineSettings:
     late_model_seconds: float = 30.0
     move_work: float = 0.1
     opening_work: float = 1.0
-    opening_retry: int = 300
+    opening_retry: int = 100
     requirement_members: int = 120
     requirement_work: float = 2.0
     requirement_retry: int = 20

@@ -156,6 +156,17 @@ def test_an_opening_move_runs_a_session_nobody_attends(scenario_dict):
     assert len(search.pickers.opening()) == 0
     search.taken = taken
     assert len(search.pickers.opening()) == 0
+    # It is offered again once ``opening_retry`` moves have passed since its try, then
+    # after twice as many.
+    retry = search.settings.opening_retry
+    search.pickers.moves = retry - 1
+    assert len(search.pickers.opening()) == 0
+    search.pickers.moves = retry
+    assert {4, 5} <= set(search.pickers.opening().tolist())
+    search.pickers.moves = 3 * retry - 1
+    assert len(search.pickers.opening()) == 0
+    search.pickers.moves = 3 * retry
+    assert {4, 5} <= set(search.pickers.opening().tolist())
 
 
 def test_a_requirement_move_takes_the_short_the_others_and_their_partners(scenario_dict):
