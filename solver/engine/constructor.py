@@ -72,7 +72,8 @@ class Constructor:
         # Measured on generated companies of 2,024 members: first plans 657 instead of
         # 1,361 (small-classes) and 429 instead of 843 (company); of 20,000, 8,842
         # instead of 13,687 and 6,728 instead of 10,378.
-        # Off (all 0) by default: see ``EngineSettings.scarce_first_pairs``.
+        # Off (all 0) unless asked for: the engine asks above
+        # ``EngineSettings.scarce_first_pairs`` (every scenario the search improves).
         self.tightness = [
             min(1.0, window.need / max(1, int(window.credit.sum()))) if scarcity else 0.0
             for window in instance.windows
