@@ -152,7 +152,11 @@ class EngineSettings:
         The move at which the search takes the block bound's blocks (at a fixed move, so
         that its trajectory does not depend on when the bound's thread finishes), and the
         most seconds it waits for them there; a bound later than that is asked for again
-        at twice the moves, and so on, rather than stall the search.
+        at twice the moves, and so on, rather than stall the search. The wait is long
+        enough for the blocks of a 2,024-member company on a slow machine (they came 5-6
+        s after move 40 where it was 5 s, and two runs of one command then went different
+        ways), so such a run takes them at move 40 every time; a province's search gained
+        by it as well (docs/engine.md, "Since: the search waits up to 30 s for the blocks").
     relaxation_pairs
         Up to this many eligible pairs, the search's ``unmet`` stage proves the blocks and
         then the bound of the whole model's linear relaxation with the blocks as cuts in a
@@ -208,7 +212,7 @@ class EngineSettings:
     requirement_share: float = 0.25
     fill_every: int = 10
     settle_at: int = 40
-    settle_wait: float = 5.0
+    settle_wait: float = 30.0
     relaxation_pairs: int = 600_000
     seats_block_pairs: int = 20_000
     block_work: float = 2.0
