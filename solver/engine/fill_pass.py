@@ -29,7 +29,7 @@ class Filler:
         """The plan ``taken`` with every session added that serves an unmet window and fits."""
         builder = self._counts(taken)
         builder.banned.clear()
-        builder.first_year.clear()
+        builder.forget_first_completions()
         running = {s for s, present in enumerate(builder.loads.attendees) if present}
         serve_until_settled(builder, keep_running=running)
         filled = np.zeros(len(taken), dtype=bool)

@@ -109,20 +109,43 @@ class RotaModel:
         """A boolean per pair that stands alone, an integer per group of interchangeable
         pairs (``solver.engine.instance_groups``): how many of its sessions are taken."""
         of_pair = self.instance.groups.of_pair[self.pairs]
+        # Each pair's variable (a grouped pair: its group's count), kept as arrays over the
+        # pairs in order so ``_member_rules`` reads every row's variables at once.
+        variables: list[cp_model.IntVar] = []
+        pairs_in_order: list[np.ndarray] = []
+        slots: list[np.ndarray] = []
+        group_ids: list[int] = []
         for p in self.pairs[of_pair < 0].tolist():
-            self.vars.attend[p] = self.model.new_bool_var(f"x{p}")
+            self.vars.attend[p] = var = self.model.new_bool_var(f"x{p}")
+            variables.append(var)
+        pairs_in_order.append(self.pairs[of_pair < 0])
+        slots.append(np.arange(len(variables), dtype=np.int64))
         grouped, groups = self.pairs[of_pair >= 0], of_pair[of_pair >= 0]
         order = np.argsort(groups, kind="stable")  # stable: date order within a group
         grouped, groups = grouped[order], groups[order]
         bounds = np.flatnonzero(np.diff(groups)) + 1
         for pairs in np.split(grouped, bounds) if len(grouped) else []:
             if len(pairs) == 1:
-                self.vars.attend[int(pairs[0])] = self.model.new_bool_var(f"x{pairs[0]}")
-                continue
-            g = int(self.instance.groups.of_pair[pairs[0]])
-            self.vars.count[g] = self.model.new_int_var(0, len(pairs), f"n{g}")
-            self.group_pairs[g] = pairs
-            self._group_of.update(dict.fromkeys(pairs.tolist(), g))
+                self.vars.attend[int(pairs[0])] = var = self.model.new_bool_var(f"x{pairs[0]}")
+                group_ids.append(-1)
+            else:
+                g = int(self.instance.groups.of_pair[pairs[0]])
+                self.vars.count[g] = var = self.model.new_int_var(0, len(pairs), f"n{g}")
+                self.group_pairs[g] = pairs
+                self._group_of.update(dict.fromkeys(pairs.tolist(), g))
+                group_ids.append(g)
+            pairs_in_order.append(pairs)
+            slots.append(np.full(len(pairs), len(variables), dtype=np.int64))
+            variables.append(var)
+        self._variables = variables
+        every = np.concatenate(pairs_in_order)
+        by_pair = np.argsort(every, kind="stable")
+        self._sorted_pairs = every[by_pair]
+        self._slot = np.concatenate(slots)[by_pair]  # its variable in ``_variables``
+        # Per variable, its group (-1: a pair that stands alone) and how many pairs it has.
+        self._slot_group = np.full(len(variables), -1, dtype=np.int64)
+        self._slot_group[len(variables) - len(group_ids) :] = group_ids
+        self._slot_size = np.bincount(self._slot, minlength=len(variables))
 
     def x(self, pairs: Iterable[int]) -> list[cp_model.IntVar]:
         """The booleans of pairs that stand alone (a grouped pair has none: ``linear``)."""
@@ -330,20 +353,58 @@ class RotaModel:
         """Each member's own rules: one away session a day and the gaps between them,
         non-repeatable courses, days, hours and sessions per year or month
         (``solver.engine.member_rules``, worked out once per member), over the pairs this
-        model decides."""
-        for m in self.scope.members.tolist():
-            for row in self.instance.member_rows(m):
-                pairs, weights = row.pairs, row.weights
-                if self.decided is not None:
-                    keep = self.decided[pairs]
-                    pairs = pairs[keep]
-                    weights = None if weights is None else weights[keep]
-                    if (len(pairs) if weights is None else int(weights.sum())) <= row.cap:
-                        continue
-                if weights is None and row.cap == 1:
-                    self.at_most_one(pairs)
-                else:
-                    self.model.add(self.linear(pairs, weights) <= row.cap)
+        model decides.
+
+        Every row of every member is read in one pass of NumPy, then posted: read a row
+        at a time, the rows were most of what a neighbourhood's model cost to build."""
+        rows = _RowBatch.of(self.instance, self.scope.members)
+        if self.decided is not None:
+            rows = rows.within(self.decided)
+        slots = self._slot[np.searchsorted(self._sorted_pairs, rows.pairs)]
+        weights, row_of = rows.weights, rows.row_of
+        grouped = self._slot_size[slots] > 1
+        if grouped.any():
+            slots, weights, row_of = self._count_groups_once(slots, weights, row_of, grouped)
+        bounds = np.searchsorted(row_of, np.arange(len(rows.caps) + 1))
+        variables = [self._variables[i] for i in slots.tolist()]
+        factors = weights.tolist()
+        any_grouped = np.bincount(row_of[self._slot_size[slots] > 1], minlength=len(rows.caps))
+        plain = (rows.caps == 1) & ~rows.weighted & (any_grouped == 0)
+        starts, ends = bounds[:-1].tolist(), bounds[1:].tolist()
+        for start, end, cap, one in zip(
+            starts, ends, rows.caps.tolist(), plain.tolist(), strict=True
+        ):
+            if one:
+                self.model.add_at_most_one(variables[start:end])
+            else:
+                self.model.add(
+                    cp_model.LinearExpr.weighted_sum(variables[start:end], factors[start:end])
+                    <= cap
+                )
+
+    def _count_groups_once(
+        self, slots: np.ndarray, weights: np.ndarray, row_of: np.ndarray, grouped: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Entries of rows (sorted by row) with a group's pairs counted once per row, through
+        its count: within a row, the pairs that stand alone in their order, then each
+        group where its first pair came (``linear``'s order)."""
+        at = np.flatnonzero(grouped)
+        keys = row_of[at] * len(self._variables) + slots[at]
+        kinds, first, seen = np.unique(keys, return_index=True, return_counts=True)
+        kind_slots = kinds % len(self._variables)
+        if (seen != self._slot_size[kind_slots]).any():
+            g = int(self._slot_group[kind_slots[seen != self._slot_size[kind_slots]][0]])
+            raise ValueError(f"part of group {g} in one sum")
+        same = weights[at][first][np.searchsorted(kinds, keys)] == weights[at]
+        if not same.all():
+            raise ValueError(
+                f"pairs of group {int(self._slot_group[slots[at][~same][0]])} weighed differently"
+            )
+        keep = ~grouped
+        keep[at[first]] = True
+        kept = np.flatnonzero(keep)
+        order = kept[np.lexsort((kept, grouped[kept], row_of[kept]))]
+        return slots[order], weights[order], row_of[order]
 
     def _team_caps(self) -> None:
         """Members of a team away on one day: at most the team's cap, on every day.
@@ -428,3 +489,49 @@ def _group_by(keys: np.ndarray, values: np.ndarray) -> dict:
 def _count_by(keys: np.ndarray) -> dict[int, int]:
     values, counts = np.unique(keys, return_counts=True)
     return dict(zip(values.tolist(), counts.tolist(), strict=True))
+
+
+@dataclass
+class _RowBatch:
+    """The member rows of many members as flat arrays: entry ``i`` is pair ``pairs[i]`` with
+    ``weights[i]`` in row ``row_of[i]`` (rows in order); each row's cap, and whether it
+    weighs its pairs."""
+
+    pairs: np.ndarray
+    weights: np.ndarray
+    row_of: np.ndarray
+    caps: np.ndarray
+    weighted: np.ndarray
+
+    @classmethod
+    def of(cls, instance: Instance, members: np.ndarray) -> _RowBatch:
+        rows = [instance.member_rows(m) for m in members.tolist()]
+        if not rows:
+            empty = np.zeros(0, dtype=np.int64)
+            return cls(empty, empty, empty, empty, np.zeros(0, dtype=bool))
+        caps = np.concatenate([r.caps for r in rows])
+        sizes = np.concatenate([np.diff(r.bounds) for r in rows])
+        return cls(
+            pairs=np.concatenate([r.pairs for r in rows]),
+            weights=np.concatenate([r.weights for r in rows]),
+            row_of=np.repeat(np.arange(len(caps)), sizes),
+            caps=caps,
+            weighted=np.concatenate([r.weighted for r in rows]),
+        )
+
+    def within(self, decided: np.ndarray) -> _RowBatch:
+        """The rows over the ``decided`` pairs only, less those it leaves with no more
+        than their cap (weighed) to take."""
+        keep = decided[self.pairs]
+        pairs, weights, row_of = self.pairs[keep], self.weights[keep], self.row_of[keep]
+        load = np.bincount(row_of, weights=weights, minlength=len(self.caps))
+        binding = load > self.caps
+        renumber = np.cumsum(binding) - 1
+        entries = binding[row_of]
+        return _RowBatch(
+            pairs[entries],
+            weights[entries],
+            renumber[row_of[entries]],
+            self.caps[binding],
+            self.weighted[binding],
+        )

@@ -82,20 +82,25 @@ class PairWindows:
         """The positions of pair ``p``'s windows in ``window`` and ``credit``."""
         return range(self.start[p], self.start[p + 1])
 
-    def serving(self, pairs: np.ndarray, wanted: np.ndarray) -> np.ndarray:
-        """For each of ``pairs``, whether it serves some window where ``wanted`` (a
-        boolean per window) is true."""
+    def gathered(self, pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Every entry of ``pairs``, in their order and in entry order within a pair: the
+        position in ``pairs`` it belongs to, its window and its credit (NumPy arrays)."""
         pairs = np.asarray(pairs, dtype=np.int64)
         start = np.frombuffer(self.start, dtype=np.int64)
         starts, ends = start[pairs], start[pairs + 1]
         lengths = ends - starts
-        if not lengths.sum():
-            return np.zeros(len(pairs), dtype=bool)
+        entries = int(lengths.sum())
         owner = np.repeat(np.arange(len(pairs)), lengths)
-        offsets = np.arange(int(lengths.sum())) - np.repeat(np.cumsum(lengths) - lengths, lengths)
-        windows = np.frombuffer(self.window, dtype=np.int64)
-        hits = wanted[windows[np.repeat(starts, lengths) + offsets]]
-        return np.bincount(owner, weights=hits, minlength=len(pairs)) > 0
+        positions = np.arange(entries) - np.repeat(np.cumsum(lengths) - lengths - starts, lengths)
+        windows = np.frombuffer(self.window, dtype=np.int64)[positions]
+        credits = np.frombuffer(self.credit, dtype=np.int64)[positions]
+        return owner, windows, credits
+
+    def serving(self, pairs: np.ndarray, wanted: np.ndarray) -> np.ndarray:
+        """For each of ``pairs``, whether it serves some window where ``wanted`` (a
+        boolean per window) is true."""
+        owner, windows, _ = self.gathered(pairs)
+        return np.bincount(owner, weights=wanted[windows], minlength=len(pairs)) > 0
 
 
 def _packed(values: np.ndarray) -> array:
