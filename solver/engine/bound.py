@@ -80,12 +80,13 @@ def block_bound(
             result.complete = False
             break
         pairs = np.unique(np.concatenate([instance.windows[w].pairs for w in part]))
-        if len(pairs) <= knobs.seats_block_pairs:
+        counts = _counts_completions(instance, part)
+        if counts and len(pairs) > min(knobs.flow_block_pairs, knobs.seats_block_pairs):
+            # Large enough that CP-SAT's proof costs seconds: what its seats alone force.
+            value = seats_flow_shortfall(instance, part)
+        elif len(pairs) <= knobs.seats_block_pairs:
             members = np.unique(instance.pair_member[pairs])
             value = _prove(instance, members, pairs, part, deadline, knobs.block_work)
-        elif _counts_completions(instance, part):
-            # Too large for CP-SAT's proof: what its seats alone force.
-            value = seats_flow_shortfall(instance, part)
         else:
             continue
         if value > 0:
