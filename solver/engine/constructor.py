@@ -64,8 +64,6 @@ class Constructor:
         self.banned: set[int] = set()  # sessions cancelled for falling short of min_size
         self.first_year: dict[tuple[int, int], int] = defaultdict(int)  # (requirement, year)
         self.windows_of_pair = instance.windows_of_pair()
-        self.window_weight = np.array(self.windows_of_pair.weight, dtype=np.int64)
-        self.window_scale = np.array(self.windows_of_pair.scale, dtype=np.int64)
         # What share of all that could serve it a window needs (1: every session of it).
         # A session is worth more where it serves a window with few other ways to be met:
         # a rotation class (once in five years) spent on a year where remote study
@@ -376,8 +374,8 @@ class _Candidates:
         self.session_list: list[int] = self.sessions.tolist()
         lookup = builder.windows_of_pair
         self.owner, self.windows, self.credits = lookup.gathered(window.pairs)
-        self.weight = builder.window_weight[self.windows]
-        self.scale = builder.window_scale[self.windows]
+        self.weight = lookup.weight[self.windows]
+        self.scale = lookup.scale[self.windows]
         self.boost = 1 + builder.tightness[self.windows]
         # What stays put while the window is served, per candidate.
         self.discount = np.where(builder.away[self.sessions], AWAY_DISCOUNT, 1.0)

@@ -114,7 +114,6 @@ class RotaModel:
         variables: list[cp_model.IntVar] = []
         pairs_in_order: list[np.ndarray] = []
         slots: list[np.ndarray] = []
-        group_ids: list[int] = []
         for p in self.pairs[of_pair < 0].tolist():
             self.vars.attend[p] = var = self.model.new_bool_var(f"x{p}")
             variables.append(var)
@@ -127,13 +126,11 @@ class RotaModel:
         for pairs in np.split(grouped, bounds) if len(grouped) else []:
             if len(pairs) == 1:
                 self.vars.attend[int(pairs[0])] = var = self.model.new_bool_var(f"x{pairs[0]}")
-                group_ids.append(-1)
             else:
                 g = int(self.instance.groups.of_pair[pairs[0]])
                 self.vars.count[g] = var = self.model.new_int_var(0, len(pairs), f"n{g}")
                 self.group_pairs[g] = pairs
                 self._group_of.update(dict.fromkeys(pairs.tolist(), g))
-                group_ids.append(g)
             pairs_in_order.append(pairs)
             slots.append(np.full(len(pairs), len(variables), dtype=np.int64))
             variables.append(var)
@@ -142,10 +139,7 @@ class RotaModel:
         by_pair = np.argsort(every, kind="stable")
         self._sorted_pairs = every[by_pair]
         self._slot = np.concatenate(slots)[by_pair]  # its variable in ``_variables``
-        # Per variable, its group (-1: a pair that stands alone) and how many pairs it has.
-        self._slot_group = np.full(len(variables), -1, dtype=np.int64)
-        self._slot_group[len(variables) - len(group_ids) :] = group_ids
-        self._slot_size = np.bincount(self._slot, minlength=len(variables))
+        self._slot_size = np.bincount(self._slot, minlength=len(variables))  # its pairs
 
     def x(self, pairs: Iterable[int]) -> list[cp_model.IntVar]:
         """The booleans of pairs that stand alone (a grouped pair has none: ``linear``)."""
@@ -394,18 +388,22 @@ class RotaModel:
         kinds, first, seen = np.unique(keys, return_index=True, return_counts=True)
         kind_slots = kinds % len(self._variables)
         if (seen != self._slot_size[kind_slots]).any():
-            g = int(self._slot_group[kind_slots[seen != self._slot_size[kind_slots]][0]])
-            raise ValueError(f"part of group {g} in one sum")
+            slot = kind_slots[seen != self._slot_size[kind_slots]][0]
+            raise ValueError(f"part of group {self._group_of_slot(slot)} in one sum")
         same = weights[at][first][np.searchsorted(kinds, keys)] == weights[at]
         if not same.all():
-            raise ValueError(
-                f"pairs of group {int(self._slot_group[slots[at][~same][0]])} weighed differently"
-            )
+            slot = slots[at][~same][0]
+            raise ValueError(f"pairs of group {self._group_of_slot(slot)} weighed differently")
         keep = ~grouped
         keep[at[first]] = True
         kept = np.flatnonzero(keep)
         order = kept[np.lexsort((kept, grouped[kept], row_of[kept]))]
         return slots[order], weights[order], row_of[order]
+
+    def _group_of_slot(self, slot: int) -> int:
+        """The group whose count is variable ``slot`` (for a message)."""
+        pair = self._sorted_pairs[np.flatnonzero(self._slot == slot)[0]]
+        return self._group_of[int(pair)]
 
     def _team_caps(self) -> None:
         """Members of a team away on one day: at most the team's cap, on every day.

@@ -75,8 +75,9 @@ class PairWindows:
         self.start = _packed(starts)
         self.window = _packed(window_of[order])
         self.credit = _packed(credit[order])
-        self.weight: list[int] = np.asarray(weight, dtype=np.int64).tolist()
-        self.scale: list[int] = np.asarray(scale, dtype=np.int64).tolist()
+        # NumPy: the constructor reads them for a window's candidates at once.
+        self.weight = np.asarray(weight, dtype=np.int64)
+        self.scale = np.asarray(scale, dtype=np.int64)
 
     def entries(self, p: int) -> range:
         """The positions of pair ``p``'s windows in ``window`` and ``credit``."""
